@@ -1,0 +1,213 @@
+"""The Cypher the loader sends: pure functions returning query text.
+
+Why: every write is ``UNWIND $rows AS row ... MERGE`` on a constrained key, so
+loading the same records twice changes nothing, and every value (names,
+evidence, ids) travels as a parameter, never as query text. The only things
+spliced into query text are relationship types, and those come from the fixed
+``Predicate`` -> type table below, never from data.
+
+Lists that accumulate across documents (``sources``, ``aliases``,
+``modalities``, ``dates``) only grow by values they do not hold yet, so a
+rerun leaves them as they were.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from kg.models import Predicate
+
+__all__ = [
+    "RELATION_TYPES",
+    "SCHEMA_STATEMENTS",
+    "relation_type",
+    "merge_documents",
+    "merge_actors",
+    "merge_places",
+    "merge_mentions",
+    "merge_events",
+    "merge_event_sources",
+    "merge_statements",
+    "merge_statement_sources",
+    "merge_relations",
+]
+
+RELATION_TYPES = MappingProxyType({p: p.value.upper() for p in Predicate})
+"""Relationship type of each predicate: ``allied_with`` -> ``ALLIED_WITH``."""
+
+SCHEMA_STATEMENTS: tuple[str, ...] = (
+    "CREATE CONSTRAINT kg_actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    "CREATE CONSTRAINT kg_place_id IF NOT EXISTS FOR (p:Place) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT kg_event_key IF NOT EXISTS FOR (e:Event) REQUIRE e.key IS UNIQUE",
+    "CREATE CONSTRAINT kg_document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.doc_id IS UNIQUE",
+    "CREATE CONSTRAINT kg_statement_key IF NOT EXISTS FOR (s:Statement) REQUIRE s.key IS UNIQUE",
+    "CREATE INDEX kg_event_date IF NOT EXISTS FOR (e:Event) ON (e.date_from)",
+    "CREATE INDEX kg_event_type IF NOT EXISTS FOR (e:Event) ON (e.type)",
+    "CREATE POINT INDEX kg_place_location IF NOT EXISTS FOR (p:Place) ON (p.location)",
+    "CREATE INDEX kg_statement_predicate IF NOT EXISTS FOR (s:Statement) ON (s.predicate)",
+)
+"""Uniqueness constraints on every MERGE key, then the indexes the cookbook uses."""
+
+
+def _grow(var: str, prop: str, values: str) -> str:
+    """``SET`` clause appending the values of list ``values`` that ``var.prop`` lacks."""
+    return (
+        f"{var}.{prop} = coalesce({var}.{prop}, []) + "
+        f"[x IN {values} WHERE NOT x IN coalesce({var}.{prop}, [])]"
+    )
+
+
+def relation_type(predicate: Predicate | str) -> str:
+    """Relationship type for a predicate; raises ValueError for anything not in ``Predicate``."""
+    return RELATION_TYPES[Predicate(predicate)]
+
+
+def merge_documents() -> str:
+    """Documents by ``doc_id``; metadata is the latest record's (a document is one source)."""
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (d:Document {doc_id: row.doc_id})\n"
+        "SET d += row.props"
+    )
+
+
+def merge_actors() -> str:
+    """Actors by canonical id; the first record names and types them, aliases accumulate."""
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (a:Actor {id: row.id})\n"
+        "ON CREATE SET a.name = row.name, a.type = row.type\n"
+        f"SET a.qid = coalesce(a.qid, row.qid), {_grow('a', 'aliases', 'row.aliases')},\n"
+        f"    {_grow('a', 'names_lc', 'row.names_lc')}"
+    )
+
+
+def merge_places() -> str:
+    """Places by canonical id, with a WGS84 ``point`` location when coordinates are known."""
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (p:Place {id: row.id})\n"
+        "ON CREATE SET p.name = row.name, p.type = row.type\n"
+        "SET p.country = coalesce(p.country, row.country),\n"
+        "    p.geonames_id = coalesce(p.geonames_id, row.geonames_id),\n"
+        "    p.qid = coalesce(p.qid, row.qid),\n"
+        "    p.location = coalesce(p.location, CASE WHEN row.lat IS NULL OR row.lon IS NULL THEN null\n"
+        "        ELSE point({latitude: row.lat, longitude: row.lon}) END),\n"
+        f"    {_grow('p', 'aliases', 'row.aliases')}, {_grow('p', 'names_lc', 'row.names_lc')}"
+    )
+
+
+def merge_mentions(label: str) -> str:
+    """``(:Document)-[:MENTIONS]->(:Actor|:Place)`` with the document's mention offsets.
+
+    Args:
+        label (str): ``Actor`` or ``Place``.
+    """
+    if label not in ("Actor", "Place"):
+        raise ValueError(f"mentions link documents to Actor or Place, not {label!r}")
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (d:Document {doc_id: row.doc_id})\n"
+        f"MATCH (n:{label} {{id: row.id}})\n"
+        "MERGE (d)-[m:MENTIONS]->(n)\n"
+        "SET m.count = row.count, m.starts = row.starts, m.ends = row.ends, m.surface = row.surface"
+    )
+
+
+def merge_events() -> str:
+    """Events by ``event_key`` with their agents, targets and place.
+
+    One row per distinct event in the batch: ``sources`` and ``modalities``
+    grow, ``fatalities`` keeps the highest toll any source gives.
+    """
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (e:Event {key: row.key})\n"
+        "ON CREATE SET e.type = row.type, e.date = row.date, e.date_precision = row.date_precision,\n"
+        "    e.date_from = row.date_from, e.date_to = row.date_to\n"
+        "SET e.fatalities = CASE WHEN e.fatalities IS NULL OR row.fatalities > e.fatalities\n"
+        "        THEN coalesce(row.fatalities, e.fatalities) ELSE e.fatalities END,\n"
+        f"    {_grow('e', 'sources', 'row.sources')}, {_grow('e', 'modalities', 'row.modalities')}\n"
+        "WITH e, row\n"
+        "CALL (e, row) {\n"
+        "  UNWIND row.agents AS id\n"
+        "  MATCH (a:Actor {id: id})\n"
+        "  MERGE (a)-[:AGENT_OF]->(e)\n"
+        "}\n"
+        "CALL (e, row) {\n"
+        "  UNWIND row.target_actors AS id\n"
+        "  MATCH (a:Actor {id: id})\n"
+        "  MERGE (e)-[:TARGETS]->(a)\n"
+        "}\n"
+        "CALL (e, row) {\n"
+        "  UNWIND row.target_places AS id\n"
+        "  MATCH (p:Place {id: id})\n"
+        "  MERGE (e)-[:TARGETS]->(p)\n"
+        "}\n"
+        "CALL (e, row) {\n"
+        "  WITH row WHERE row.location IS NOT NULL\n"
+        "  MATCH (p:Place {id: row.location})\n"
+        "  MERGE (e)-[:OCCURRED_AT]->(p)\n"
+        "}"
+    )
+
+
+def _merge_reported_in(label: str, key: str) -> str:
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (f:{label} {{{key}: row.key}})\n"
+        "MATCH (d:Document {doc_id: row.doc_id})\n"
+        "MERGE (f)-[r:REPORTED_IN {at: row.at}]->(d)\n"
+        "SET r += row.props"
+    )
+
+
+def merge_event_sources() -> str:
+    """``(:Event)-[:REPORTED_IN {at, sentence, start, end, modality, evidence, ...}]->(:Document)``."""
+    return _merge_reported_in("Event", "key")
+
+
+def merge_statements() -> str:
+    """Relations reified as ``(:Statement {key})`` linked to subject and object actors.
+
+    ``key`` is ``relation_key``: symmetric predicates have their endpoints sorted,
+    so "A hostile_to B" and "B hostile_to A" are one statement. ``since`` is the
+    start of the earliest date any source gives (null when none does).
+    """
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (st:Statement {key: row.key})\n"
+        "ON CREATE SET st.predicate = row.predicate, st.subject = row.subject,\n"
+        "    st.object = row.object, st.symmetric = row.symmetric\n"
+        f"SET {_grow('st', 'sources', 'row.sources')}, {_grow('st', 'modalities', 'row.modalities')},\n"
+        f"    {_grow('st', 'dates', 'row.dates')}\n"
+        "SET st.since = CASE WHEN size(st.dates) = 0 THEN null\n"
+        "    ELSE date(reduce(m = st.dates[0], x IN st.dates | CASE WHEN x < m THEN x ELSE m END)) END\n"
+        "WITH st, row\n"
+        "MATCH (s:Actor {id: row.subject})\n"
+        "MATCH (o:Actor {id: row.object})\n"
+        "MERGE (st)-[:SUBJECT]->(s)\n"
+        "MERGE (st)-[:OBJECT]->(o)"
+    )
+
+
+def merge_statement_sources() -> str:
+    """``(:Statement)-[:REPORTED_IN {...}]->(:Document)``: the provenance of a relation."""
+    return _merge_reported_in("Statement", "key")
+
+
+def merge_relations(predicate: Predicate | str) -> str:
+    """The typed actor-to-actor relationship of one predicate, mirroring its Statement.
+
+    ``(s:Actor)-[:ALLIED_WITH {key, sources, modalities, dates, since}]->(o:Actor)``;
+    run after ``merge_statements`` in the same transaction.
+    """
+    rel_type = relation_type(predicate)
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (st:Statement {key: row.key})-[:SUBJECT]->(s:Actor)\n"
+        "MATCH (st)-[:OBJECT]->(o:Actor)\n"
+        f"MERGE (s)-[r:{rel_type}]->(o)\n"
+        "SET r.key = st.key, r.sources = st.sources, r.modalities = st.modalities,\n"
+        "    r.dates = st.dates, r.since = st.since"
+    )

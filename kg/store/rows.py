@@ -1,0 +1,218 @@
+"""Cypher parameter rows for a batch of document records.
+
+Why: the rows the loader sends derive from the pydantic models
+(``model_dump``) and from ``kg.keys``, so the graph speaks of the same
+actors, places, events and relations as the JSON records, the RDF export and
+the corpus graph. Rows are de-duplicated per batch by their MERGE key (one
+row per actor, place, event, statement), so no query updates the same node
+from two rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.keys import event_key, relation_endpoints, relation_key
+from kg.models import SYMMETRIC_PREDICATES, Actor, DocRecord, Event, Place, Predicate, Relation, date_precision
+
+__all__ = ["BatchRows", "build_rows", "date_span", "provenance_at", "record_size"]
+
+Row = dict[str, Any]
+
+_DOC_FIELDS = {"published", "title", "url", "source", "pipeline"}
+_ACTOR_FIELDS = {"id", "name", "type", "aliases", "qid"}
+_PLACE_FIELDS = {"id", "name", "type", "country", "aliases", "lat", "lon", "geonames_id", "qid"}
+_FACT_FIELDS = {"modality", "evidence", "sentence", "start", "end", "extractor", "confidence"}
+
+
+@dataclass
+class BatchRows:
+    """The parameter lists of one write transaction, one list per query.
+
+    Attributes:
+        documents (list[dict]): ``{doc_id, props}``.
+        actors, places (list[dict]): one row per canonical id, aliases merged.
+        actor_mentions, place_mentions (list[dict]): ``{doc_id, id, count, starts, ends, surface}``.
+        events (list[dict]): one row per event key, ``sources`` and ``modalities`` merged.
+        event_sources (list[dict]): ``{key, doc_id, at, props}``, one per reported event.
+        statements (list[dict]): one row per relation key.
+        statement_sources (list[dict]): ``{key, doc_id, at, props}``, one per stated relation.
+        relations (dict[Predicate, list[dict]]): ``{key}`` rows per predicate.
+    """
+
+    documents: list[Row] = field(default_factory=list)
+    actors: list[Row] = field(default_factory=list)
+    places: list[Row] = field(default_factory=list)
+    actor_mentions: list[Row] = field(default_factory=list)
+    place_mentions: list[Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    event_sources: list[Row] = field(default_factory=list)
+    statements: list[Row] = field(default_factory=list)
+    statement_sources: list[Row] = field(default_factory=list)
+    relations: dict[Predicate, list[Row]] = field(default_factory=dict)
+
+
+def record_size(record: DocRecord) -> int:
+    """How many rows a record contributes: the unit ``batch_size`` counts."""
+    return 1 + len(record.actors) + len(record.places) + len(record.events) + len(record.relations)
+
+
+def date_span(value: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day an ISO date of any precision covers: ``2024-02`` -> Feb 1..29."""
+    if value is None:
+        return None, None
+    parts = [int(x) for x in value.split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        year, month = parts
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+
+
+def provenance_at(fact: Event | Relation) -> str:
+    """Key of one statement of a fact in a document: sentence, offsets and evidence digest.
+
+    Two statements of the same fact in one document (two sentences) stay two
+    ``REPORTED_IN`` relationships; the same statement loaded again is the same one.
+    """
+    digest = hashlib.sha1(fact.evidence.encode("utf-8")).hexdigest()[:10]
+    pos = ["" if v is None else str(v) for v in (fact.sentence, fact.start, fact.end)]
+    return ":".join([*pos, digest])
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _names_lc(entity: Actor | Place) -> list[str]:
+    return _unique(n.lower() for n in (entity.id, entity.name, *entity.aliases))
+
+
+def _entity_row(entity: Actor | Place, fields: set[str]) -> Row:
+    row = entity.model_dump(mode="json", include=fields)
+    row["aliases"] = _unique(row["aliases"])
+    row["names_lc"] = _names_lc(entity)
+    return row
+
+
+def _merge_entity(rows: dict[str, Row], row: Row) -> None:
+    seen = rows.get(row["id"])
+    if seen is None:
+        rows[row["id"]] = row
+        return
+    seen["aliases"] = _unique([*seen["aliases"], *row["aliases"]])
+    seen["names_lc"] = _unique([*seen["names_lc"], *row["names_lc"]])
+    for name, value in row.items():
+        if seen.get(name) is None:
+            seen[name] = value
+
+
+def _mention_row(doc_id: str, entity: Actor | Place) -> Row:
+    mentions = entity.model_dump(include={"mentions"})["mentions"]
+    return {
+        "doc_id": doc_id,
+        "id": entity.id,
+        "count": len(mentions),
+        "starts": [m["start"] for m in mentions],
+        "ends": [m["end"] for m in mentions],
+        "surface": _unique(m["text"] for m in mentions),
+    }
+
+
+def _event_row(record: DocRecord, event: Event, key: str) -> Row:
+    row = event.model_dump(mode="json", include={"type", "date", "fatalities", "location"})
+    row["key"] = key
+    row["date_precision"] = date_precision(event.date)
+    row["date_from"], row["date_to"] = date_span(event.date)
+    row["agents"] = sorted(set(event.agents))
+    row["target_actors"] = sorted({t for t in event.targets if record.actor(t) is not None})
+    row["target_places"] = sorted({t for t in event.targets if record.place(t) is not None})
+    row["sources"] = [record.doc_id]
+    row["modalities"] = [event.modality.value]
+    return row
+
+
+def _merge_event(rows: dict[str, Row], row: Row) -> None:
+    seen = rows.get(row["key"])
+    if seen is None:
+        rows[row["key"]] = row
+        return
+    seen["sources"] = _unique([*seen["sources"], *row["sources"]])
+    seen["modalities"] = _unique([*seen["modalities"], *row["modalities"]])
+    tolls = [t for t in (seen["fatalities"], row["fatalities"]) if t is not None]
+    seen["fatalities"] = max(tolls) if tolls else None
+
+
+def _statement_row(record: DocRecord, relation: Relation, key: str) -> Row:
+    subject, obj = relation_endpoints(relation)
+    return {
+        "key": key,
+        "predicate": relation.predicate.value,
+        "subject": subject,
+        "object": obj,
+        "symmetric": relation.predicate in SYMMETRIC_PREDICATES,
+        "sources": [record.doc_id],
+        "modalities": [relation.modality.value],
+        "dates": [relation.date] if relation.date is not None else [],
+    }
+
+
+def _merge_statement(rows: dict[str, Row], row: Row) -> None:
+    seen = rows.get(row["key"])
+    if seen is None:
+        rows[row["key"]] = row
+        return
+    for name in ("sources", "modalities", "dates"):
+        seen[name] = _unique([*seen[name], *row[name]])
+
+
+def _source_row(record: DocRecord, fact: Event | Relation, key: str, extra: set[str]) -> Row:
+    return {
+        "key": key,
+        "doc_id": record.doc_id,
+        "at": provenance_at(fact),
+        "props": fact.model_dump(mode="json", include=_FACT_FIELDS | extra),
+    }
+
+
+def build_rows(records: Iterable[DocRecord]) -> BatchRows:
+    """Turn a batch of records into the parameter rows of one write transaction."""
+    rows = BatchRows()
+    actors: dict[str, Row] = {}
+    places: dict[str, Row] = {}
+    events: dict[str, Row] = {}
+    statements: dict[str, Row] = {}
+    for record in records:
+        rows.documents.append(
+            {"doc_id": record.doc_id, "props": record.model_dump(mode="json", include=_DOC_FIELDS)}
+        )
+        for actor in record.actors:
+            _merge_entity(actors, _entity_row(actor, _ACTOR_FIELDS))
+            rows.actor_mentions.append(_mention_row(record.doc_id, actor))
+        for place in record.places:
+            _merge_entity(places, _entity_row(place, _PLACE_FIELDS))
+            rows.place_mentions.append(_mention_row(record.doc_id, place))
+        for event in record.events:
+            key = event_key(event)
+            _merge_event(events, _event_row(record, event, key))
+            rows.event_sources.append(_source_row(record, event, key, {"fatalities"}))
+        for relation in record.relations:
+            key = relation_key(relation)
+            _merge_statement(statements, _statement_row(record, relation, key))
+            rows.statement_sources.append(
+                _source_row(record, relation, key, {"subject", "predicate", "object", "date"})
+            )
+    rows.actors = list(actors.values())
+    rows.places = list(places.values())
+    rows.events = list(events.values())
+    rows.statements = list(statements.values())
+    for row in rows.statements:
+        rows.relations.setdefault(Predicate(row["predicate"]), []).append({"key": row["key"]})
+    return rows
