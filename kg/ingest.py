@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as _dt
+import functools
 import json
 import os
 import re
@@ -131,7 +132,7 @@ def _discover(paths: Iterable[str | os.PathLike], report: Callable[[KgError], No
     return found
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> list[Path]:
     """Supported, non-hidden files under ``root``, sorted, symlinked folders not followed."""
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -139,9 +140,10 @@ def _walk(root: Path) -> Iterator[Path]:
         for name in filenames:
             if name.startswith("."):
                 continue
-            if Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                out.append(Path(dirpath) / name)
-    return iter(sorted(out))
+            f = Path(dirpath) / name
+            if f.suffix.lower() in SUPPORTED_SUFFIXES and f.is_file():  # no FIFOs, sockets, dangling links
+                out.append(f)
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------- reading
@@ -214,7 +216,7 @@ def _read_single(p: Path, max_bytes: int) -> Article:
         text = _normalise_newlines(_decode_utf8(p, data))
         _check_text(p, text)
         return Article(doc_id=p.stem, text=text, source=str(p))
-    return _read_html(p, data)
+    return _read_html(p, data, max_bytes)
 
 
 def _read_bytes(p: Path, max_bytes: int) -> bytes:
@@ -298,7 +300,17 @@ def _decode_html(p: Path, data: bytes) -> str:
         raise InputError(p, _not_utf8(data, exc) + " or declare its charset in a <meta> tag") from None
 
 
-def _read_html(p: Path, data: bytes) -> Article:
+@functools.lru_cache(maxsize=4)
+def _trafilatura_config(max_bytes: int):
+    """trafilatura's settings with its own size cap lifted to ours (its default, 20 MB, is lower)."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(max(max_bytes, config.getint("DEFAULT", "MAX_FILE_SIZE"))))
+    return config
+
+
+def _read_html(p: Path, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     import trafilatura  # imported here: it takes a moment, and .txt/.jsonl do not need it
 
     html = _decode_html(p, data)
@@ -314,6 +326,7 @@ def _read_html(p: Path, data: bytes) -> Article:
             favor_precision=True,
             with_metadata=True,
             date_extraction_params={"extensive_search": False, "original_date": True},
+            config=_trafilatura_config(max_bytes),
         )
     except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
         raise InputError(p, f"cannot parse HTML ({type(exc).__name__}: {exc})") from exc
