@@ -467,3 +467,15 @@ def test_cli_eval_missing_inputs_fail_with_one_line(tmp_path, eval_files):
     assert result.stderr.startswith("error: ") and "nope" in result.stderr
     result = runner.invoke(app, ["eval", str(gold_dir), str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 1 and "missing.jsonl" in result.stderr
+
+
+def test_cli_eval_hostile_doc_ids_are_printed_as_data(tmp_path):
+    hostile = "[/]x [bold]\"quoted\" {y} MATCH (n) DELETE n <urn:z>"
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "one.gold.json").write_text(rec(hostile, actors=[JNIM_G]).to_json(), encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    records.write_text(rec(hostile, actors=[actor("a", "JNIM")]).to_json() + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(gold_dir), str(records), "--details"])
+    assert result.exit_code == 0, result.output
+    assert "[/]x [bold]" in result.stdout

@@ -304,3 +304,20 @@ def test_hostile_names_kept_as_data(tmp_path):
     p.write_text("JNIM attacked Kati.", encoding="utf-8")
     (art,) = read_articles([tmp_path])
     assert art.doc_id == name
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs POSIX FIFOs")
+def test_folder_walk_skips_fifos_and_dangling_links(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block the run
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "ok.htm").write_text(
+        "<html><head><title>Gao</title></head><body><article><p>Fighters attacked an army post "
+        "near Gao on Monday, officials said.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    errors: list[KgError] = []
+    arts = read_articles([tmp_path], errors=errors)
+    assert [a.doc_id for a in arts] == ["ok"] and errors == []
+    assert arts[0].text.endswith("near Gao on Monday, officials said.")

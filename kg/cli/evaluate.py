@@ -14,6 +14,7 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kg.cli.app import command
 from kg.errors import RecordError
@@ -76,7 +77,7 @@ def _add_doc(table: Table, doc: DocScore, label: str) -> None:
     for n, kind in enumerate(KINDS):
         counts: Counts = getattr(doc, kind)
         table.add_row(
-            label if n == 0 else "",
+            Text(label) if n == 0 else "",  # Text: a doc_id like "[/]x" is data, not rich markup
             kind,
             str(counts.tp), str(counts.fp), str(counts.fn),
             _num(counts.precision), _num(counts.recall), _num(counts.f1),
@@ -95,7 +96,7 @@ def render_report(report: EvalReport, console: Console, *, details: bool = False
         for doc in report.documents:
             if not doc.details:
                 continue
-            console.print(f"\n[bold]{doc.doc_id}[/bold]", markup=True)
+            console.print(Text("\n" + doc.doc_id, style="bold"))
             for kind, groups in doc.details.items():
                 for group, items in groups.items():
                     for item in items:
