@@ -1,0 +1,583 @@
+#!/usr/bin/env python
+"""Train, evaluate and ship the project's base spaCy pipeline ``en_conflict_kg_base``.
+
+Why: spaCy's published English pipelines cannot be installed here, so the project
+trains its own from open data, reproducibly, and ships it as package data
+(``kg/pipelines/en_conflict_kg_base``). Steps, each skipped when its output exists
+(so an interrupted run is simply re-run):
+
+1. ``splits``   rebuild the UD English EWT train/dev/test CoNLL-U files by
+                concatenating the per-document sources in ``file-lists`` order.
+2. ``convert``  turn them into spaCy DocBins (parse/tag/morph/lemma, entities
+                *unset*), join Universal NER spans onto EWT dev+test sentences and
+                split those by document into NER train/dev/eval (entities *only*,
+                so no EWT test parse ever enters training).
+3. ``train``    ``spacy train scripts/base_pipeline.cfg`` (all components jointly;
+                ``model-best``/``model-last`` are written during training).
+                ``--resume`` restarts from ``model-last`` (weights, not optimiser
+                state) when a run was interrupted.
+4. ``evaluate`` score ``model-best`` on the EWT test split and the held-out NER
+                part and write ``scores.json`` + a table.
+5. ``package``  copy ``model-best`` with the project's meta (name, version,
+                licence, sources) into ``kg/pipelines/en_conflict_kg_base``.
+
+Usage::
+
+    python scripts/train_base_pipeline.py                # all steps
+    python scripts/train_base_pipeline.py --steps train --resume
+    python scripts/train_base_pipeline.py --steps evaluate,package
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Sentence",
+    "build_splits",
+    "read_conllu",
+    "read_uner",
+    "convert",
+    "train",
+    "evaluate",
+    "package",
+    "main",
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+EWT_DIR = SHARED_DATA / "ud-english-ewt"
+UNER_DIR = SHARED_DATA / "uner-english-ewt"
+CONFIG = ROOT / "scripts" / "base_pipeline.cfg"
+WORK = ROOT / "training" / "base_pipeline"
+SHIP_DIR = ROOT / "kg" / "pipelines" / "en_conflict_kg_base"
+
+SEED = 0
+SPLITS = ("train", "dev", "test")
+#: Sentences per training Doc: enough context for the CNN, and the parser learns
+#: sentence boundaries between them.
+SENTS_PER_DOC = 10
+#: Fractions of UNER documents (EWT dev+test) for NER train / dev; the rest is the
+#: fixed held-out evaluation part.
+NER_TRAIN_FRACTION = 0.7
+NER_DEV_FRACTION = 0.1
+STEPS = ("splits", "convert", "train", "evaluate", "package")
+
+PIPELINE_META = {
+    "lang": "en",
+    "name": "conflict_kg_base",
+    "version": "0.1.0",
+    "description": (
+        "conflict-kg base English pipeline: tok2vec, tagger (PTB XPOS), morphologizer "
+        "(UPOS+features), dependency parser (UD), NER (PER/ORG/LOC) and a rule-based "
+        "lemmatizer (spacy-lookups-data). CNN without pretrained vectors, trained by "
+        "scripts/train_base_pipeline.py."
+    ),
+    "author": "conflict-kg",
+    "license": "CC BY-SA 4.0",
+    "sources": [
+        {
+            "name": "Universal Dependencies English Web Treebank (UD_English-EWT)",
+            "url": "https://github.com/UniversalDependencies/UD_English-EWT",
+            "license": "CC BY-SA 4.0",
+            "author": "Silveira et al. 2014; Universal Dependencies contributors",
+        },
+        {
+            "name": "Universal NER: English EWT (UNER_English-EWT)",
+            "url": "https://github.com/UniversalNER/UNER_English-EWT",
+            "license": "CC BY-SA 4.0",
+            "author": "Mayhew et al. 2024 (Universal NER)",
+        },
+        {
+            "name": "spacy-lookups-data (English lemma rules, exceptions and lookups)",
+            "url": "https://github.com/explosion/spacy-lookups-data",
+            "license": "MIT",
+            "author": "Explosion",
+        },
+    ],
+}
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Sentence:
+    """One CoNLL-U sentence as spaCy needs it (multiword tokens resolved to words).
+
+    Attributes:
+        sent_id (str): the treebank's sentence id (joins UNER onto EWT).
+        doc_id (str): the source document the sentence belongs to.
+        words (list[str]): syntactic words (MWT parts, no empty nodes).
+        spaces (list[bool]): whether whitespace follows each word in the raw text.
+        lemmas, tags, pos, morphs, deps (list[str]): per-word annotations.
+        heads (list[int]): 0-based head index within the sentence (root: itself).
+        ents (list[str]): IOB2 entity tags, empty when not joined with UNER.
+    """
+
+    sent_id: str
+    doc_id: str
+    words: list[str] = field(default_factory=list)
+    spaces: list[bool] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    pos: list[str] = field(default_factory=list)
+    morphs: list[str] = field(default_factory=list)
+    heads: list[int] = field(default_factory=list)
+    deps: list[str] = field(default_factory=list)
+    ents: list[str] = field(default_factory=list)
+
+
+def build_splits(out_dir: Path) -> dict[str, Path]:
+    """Concatenate the per-document sources in ``file-lists`` order (the official splits)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for split in SPLITS:
+        target = out_dir / f"en_ewt-ud-{split}.conllu"
+        paths[split] = target
+        if target.is_file():
+            continue
+        names = (EWT_DIR / "file-lists" / f"files.{split}").read_text(encoding="utf-8").split()
+        tmp = target.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            for name in names:
+                text = (EWT_DIR / "sources" / name).read_text(encoding="utf-8")
+                out.write(text if text.endswith("\n") else text + "\n")
+        tmp.replace(target)
+    return paths
+
+
+def _space_after(misc: str) -> bool:
+    return "SpaceAfter=No" not in misc.split("|")
+
+
+def _parse_block(lines: list[str], doc_id: str) -> Sentence:
+    """One sentence block: MWT ranges give the spacing, empty nodes are dropped."""
+    sent = Sentence(sent_id="", doc_id=doc_id)
+    mwt_end, mwt_space = -1, True
+    heads_1based: list[int] = []
+    for line in lines:
+        if line.startswith("# sent_id"):
+            sent.sent_id = line.split("=", 1)[1].strip()
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        tok_id = cols[0]
+        if "." in tok_id:
+            continue
+        if "-" in tok_id:
+            mwt_end = int(tok_id.split("-")[1])
+            mwt_space = _space_after(cols[9])
+            continue
+        idx = int(tok_id)
+        sent.words.append(cols[1])
+        if idx < mwt_end:
+            sent.spaces.append(False)
+        elif idx == mwt_end:
+            sent.spaces.append(mwt_space)
+        else:
+            sent.spaces.append(_space_after(cols[9]))
+        sent.lemmas.append(cols[2])
+        sent.pos.append(cols[3])
+        sent.tags.append(cols[4])
+        sent.morphs.append("" if cols[5] == "_" else cols[5])
+        heads_1based.append(int(cols[6]))
+        sent.deps.append(cols[7])
+    sent.heads = [i if h == 0 else h - 1 for i, h in enumerate(heads_1based)]
+    return sent
+
+
+def read_conllu(path: Path) -> list[Sentence]:
+    """All sentences of a CoNLL-U file, each tagged with its ``newdoc id``."""
+    sentences, block, doc_id = [], [], ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newdoc id"):
+            doc_id = line.split("=", 1)[1].strip()
+        if line.strip():
+            block.append(line)
+        elif block:
+            sentences.append(_parse_block(block, doc_id))
+            block = []
+    if block:
+        sentences.append(_parse_block(block, doc_id))
+    return sentences
+
+
+def read_uner(path: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """UNER IOB2 file -> ``{sent_id: (words, iob2 tags)}``."""
+    result: dict[str, tuple[list[str], list[str]]] = {}
+    sent_id, words, tags = "", [], []
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("# sent_id"):
+            sent_id = line.split("=", 1)[1].strip()
+        elif line.startswith("#"):
+            continue
+        elif line.strip():
+            cols = line.split("\t")
+            words.append(cols[1])
+            tags.append(cols[2])
+        elif words:
+            result[sent_id] = (words, tags)
+            words, tags = [], []
+    return result
+
+
+def _group(sentences: list[Sentence], size: int) -> list[list[Sentence]]:
+    """Consecutive sentences of one document, at most ``size`` per group."""
+    groups: list[list[Sentence]] = []
+    for sent in sentences:
+        if groups and groups[-1][0].doc_id == sent.doc_id and len(groups[-1]) < size:
+            groups[-1].append(sent)
+        else:
+            groups.append([sent])
+    return groups
+
+
+def _syntax_doc(vocab, group: list[Sentence]):
+    """A Doc with tags, POS, morphs, lemmas, heads and sentence starts; entities unset."""
+    from spacy.tokens import Doc
+
+    words, spaces, heads, sent_starts = [], [], [], []
+    for sent in group:
+        offset = len(words)
+        words += sent.words
+        spaces += sent.spaces
+        heads += [offset + h for h in sent.heads]
+        sent_starts += [True] + [False] * (len(sent.words) - 1)
+    return Doc(
+        vocab,
+        words=words,
+        spaces=spaces,
+        tags=[t for s in group for t in s.tags],
+        pos=[p for s in group for p in s.pos],
+        morphs=[m for s in group for m in s.morphs],
+        lemmas=[lemma for s in group for lemma in s.lemmas],
+        heads=heads,
+        deps=[d for s in group for d in s.deps],
+        sent_starts=sent_starts,
+    )
+
+
+def _ner_doc(vocab, group: list[Sentence]):
+    """A Doc with entity annotation only: every token is B/I of an entity or O."""
+    from spacy.tokens import Doc
+
+    words = [w for s in group for w in s.words]
+    spaces = [sp for s in group for sp in s.spaces]
+    ents = [e for s in group for e in s.ents]
+    return Doc(vocab, words=words, spaces=spaces, ents=ents)
+
+
+def _join_uner(sentences: list[Sentence], uner: dict[str, tuple[list[str], list[str]]]) -> int:
+    """Copy UNER tags onto the treebank's sentences; returns how many were joined.
+
+    UNER was annotated on an older EWT release: the few sentences whose words
+    differ from this release (6 of 4,078) are left out rather than guessed.
+    """
+    joined = 0
+    for sent in sentences:
+        if sent.sent_id not in uner:
+            continue
+        words, tags = uner[sent.sent_id]
+        if words != sent.words:
+            continue
+        sent.ents = list(tags)
+        joined += 1
+    return joined
+
+
+def _split_ner_docs(sentences: list[Sentence]) -> dict[str, list[Sentence]]:
+    """Split UNER-annotated sentences by document (fixed seed) into train/dev/eval."""
+    doc_ids = sorted({s.doc_id for s in sentences})
+    random.Random(SEED).shuffle(doc_ids)
+    n_train = round(len(doc_ids) * NER_TRAIN_FRACTION)
+    n_dev = round(len(doc_ids) * NER_DEV_FRACTION)
+    part = {d: "train" for d in doc_ids[:n_train]}
+    part.update({d: "dev" for d in doc_ids[n_train : n_train + n_dev]})
+    part.update({d: "eval" for d in doc_ids[n_train + n_dev :]})
+    result: dict[str, list[Sentence]] = {"train": [], "dev": [], "eval": []}
+    for sent in sentences:
+        result[part[sent.doc_id]].append(sent)
+    return result
+
+
+def _write_docbin(docs, path: Path) -> None:
+    from spacy.tokens import DocBin
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    DocBin(docs=docs, store_user_data=False).to_disk(path)
+
+
+def convert(conllu: dict[str, Path], corpus_dir: Path) -> dict[str, int]:
+    """Write the DocBins spaCy trains and evaluates on; returns sentence counts.
+
+    Layout (``spacy train`` reads every ``.spacy`` file of a directory):
+    ``train/{ewt,ner}.spacy``, ``dev/{ewt,ner}.spacy``, ``ewt-test.spacy``,
+    ``ner-eval.spacy``.
+    """
+    import spacy
+
+    done = corpus_dir / "counts.json"
+    if done.is_file():
+        return json.loads(done.read_text())
+    vocab = spacy.blank("en").vocab
+    ewt = {split: read_conllu(path) for split, path in conllu.items()}
+    counts = {f"ewt-{split}": len(sents) for split, sents in ewt.items()}
+    uner = {}
+    for split in ("dev", "test"):
+        uner.update(read_uner(UNER_DIR / f"en_ewt-ud-{split}.iob2"))
+    ner_sents = [s for split in ("dev", "test") for s in ewt[split]]
+    counts["uner-joined"] = _join_uner(ner_sents, uner)
+    ner_parts = _split_ner_docs([s for s in ner_sents if s.ents])
+    targets = {
+        "train/ewt.spacy": [_syntax_doc(vocab, g) for g in _group(ewt["train"], SENTS_PER_DOC)],
+        "dev/ewt.spacy": [_syntax_doc(vocab, g) for g in _group(ewt["dev"], SENTS_PER_DOC)],
+        "ewt-test.spacy": [_syntax_doc(vocab, g) for g in _group(ewt["test"], SENTS_PER_DOC)],
+        "train/ner.spacy": [_ner_doc(vocab, g) for g in _group(ner_parts["train"], SENTS_PER_DOC)],
+        "dev/ner.spacy": [_ner_doc(vocab, g) for g in _group(ner_parts["dev"], SENTS_PER_DOC)],
+        "ner-eval.spacy": [_ner_doc(vocab, g) for g in _group(ner_parts["eval"], SENTS_PER_DOC)],
+    }
+    for name, docs in targets.items():
+        _write_docbin(docs, corpus_dir / name)
+    for part, sents in ner_parts.items():
+        counts[f"ner-{part}-sentences"] = len(sents)
+        counts[f"ner-{part}-documents"] = len({s.doc_id for s in sents})
+    done.write_text(json.dumps(counts, indent=2))
+    return counts
+
+
+# ----------------------------------------------------------------------- training
+
+
+def _thread_env(threads: int) -> dict[str, str]:
+    """Pin BLAS/OpenMP threads so training uses the cores it was given, reproducibly."""
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        env[var] = str(threads)
+    env["PYTHONHASHSEED"] = str(SEED)
+    return env
+
+
+def _train_overrides(corpus_dir: Path, args: argparse.Namespace) -> list[str]:
+    overrides = [
+        "--paths.train", str(corpus_dir / "train"),
+        "--paths.dev", str(corpus_dir / "dev"),
+        "--system.seed", str(SEED),
+    ]
+    if args.max_steps is not None:
+        overrides += ["--training.max_steps", str(args.max_steps)]
+    if args.max_epochs is not None:
+        overrides += ["--training.max_epochs", str(args.max_epochs)]
+    return overrides
+
+
+def _last_logged_step(log: Path) -> int:
+    """The last step ``spacy train`` reported in ``log`` (0 when none)."""
+    step = 0
+    if log.is_file():
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            cols = line.split()
+            if len(cols) > 2 and cols[0].isdigit() and cols[1].isdigit():
+                step = int(cols[1])
+    return step
+
+
+def _resume_config(output: Path) -> Path:
+    """A config whose components are all *sourced* from ``model-last``.
+
+    Why: spaCy's ``--components.x.source`` override is ignored while the block keeps
+    its ``factory``, so the resume config replaces each block by ``source``.
+    Sourced components keep their weights and labels and continue training
+    (``resume_training``); the optimiser's moments and parameter averages start
+    afresh. The previous ``model-best`` is kept as ``model-best-before-resume``.
+    """
+    from spacy.util import load_config
+
+    last = output / "model-last"
+    if not (last / "meta.json").is_file():
+        raise SystemExit(f"--resume: no checkpoint at {last}")
+    source = output.parent / "resume-from"
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(last, source)
+    if (output / "model-best").is_dir():
+        keep = output / "model-best-before-resume"
+        if keep.exists():
+            shutil.rmtree(keep)
+        shutil.copytree(output / "model-best", keep)
+    config = load_config(CONFIG)
+    for name in config["nlp"]["pipeline"]:
+        config["components"][name] = {"source": str(source)}
+    path = output.parent / "resume.cfg"
+    config.to_disk(path)
+    return path
+
+
+def train(corpus_dir: Path, output: Path, args: argparse.Namespace) -> float:
+    """Run ``spacy train`` in a subprocess (thread-pinned); returns wall-clock seconds.
+
+    spaCy's own output is echoed and appended to ``output/spacy-train.log``; with
+    ``--resume`` the remaining steps are the config's ``max_steps`` (or
+    ``--max-steps``) minus the last step logged there.
+    """
+    done = output / "DONE"
+    if done.is_file() and not args.resume:
+        print(f"train: {output} already finished (delete {done} to retrain)")
+        return float(json.loads(done.read_text())["seconds"])
+    log = output / "spacy-train.log"
+    config = CONFIG
+    if args.resume:
+        from spacy.util import load_config
+
+        total = args.max_steps or load_config(CONFIG)["training"]["max_steps"]
+        args.max_steps = max(total - _last_logged_step(log), 1)
+        config = _resume_config(output)
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(output)]
+    cmd += _train_overrides(corpus_dir, args)
+    print("train:", " ".join(cmd), flush=True)
+    output.mkdir(parents=True, exist_ok=True)
+    start = time.time()
+    with subprocess.Popen(cmd, env=_thread_env(args.threads), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc, log.open("a", encoding="utf-8") as out:
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            out.write(line)
+            out.flush()
+    if proc.returncode:
+        raise SystemExit(f"spacy train failed ({proc.returncode})")
+    seconds = time.time() - start
+    done.write_text(json.dumps({"seconds": round(seconds, 1), "resumed": args.resume}))
+    return seconds
+
+
+# --------------------------------------------------------------------- evaluation
+
+
+def _spacy_evaluate(model: Path, data: Path, out: Path, threads: int, gold_preproc: bool) -> dict:
+    cmd = [sys.executable, "-m", "spacy", "evaluate", str(model), str(data), "--output", str(out)]
+    if gold_preproc:
+        cmd.append("--gold-preproc")
+    subprocess.run(cmd, check=True, env=_thread_env(threads), stdout=subprocess.DEVNULL)
+    return json.loads(out.read_text())
+
+
+def evaluate(model: Path, corpus_dir: Path, out_dir: Path, threads: int = 1) -> dict:
+    """Score ``model`` on EWT test (raw text and gold tokens) and on the held-out NER part."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    raw = _spacy_evaluate(model, corpus_dir / "ewt-test.spacy", out_dir / "ewt-test.json", threads, False)
+    gold = _spacy_evaluate(model, corpus_dir / "ewt-test.spacy", out_dir / "ewt-test-gold-tok.json", threads, True)
+    ner = _spacy_evaluate(model, corpus_dir / "ner-eval.spacy", out_dir / "ner-eval.json", threads, False)
+    scores = {
+        "ewt_test": {k: raw.get(k) for k in ("token_acc", "pos_acc", "tag_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las", "sents_f")},
+        "ewt_test_gold_tokens": {k: gold.get(k) for k in ("pos_acc", "tag_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las")},
+        "ner_eval": {k: ner.get(k) for k in ("ents_p", "ents_r", "ents_f")},
+        "ner_eval_per_type": ner.get("ents_per_type"),
+    }
+    (out_dir / "scores.json").write_text(json.dumps(scores, indent=2))
+    print(format_table(scores))
+    return scores
+
+
+def format_table(scores: dict) -> str:
+    """A Markdown table of the acceptance scores."""
+    t, g, n = scores["ewt_test"], scores["ewt_test_gold_tokens"], scores["ner_eval"]
+    rows = [
+        ("UPOS (pos_acc)", t["pos_acc"], g["pos_acc"], "0.93"),
+        ("XPOS (tag_acc)", t["tag_acc"], g["tag_acc"], ""),
+        ("Morph features", t["morph_acc"], g["morph_acc"], ""),
+        ("Lemma", t["lemma_acc"], g["lemma_acc"], ""),
+        ("UAS", t["dep_uas"], g["dep_uas"], "0.86"),
+        ("LAS", t["dep_las"], g["dep_las"], "0.83"),
+        ("NER P (held-out UNER)", n["ents_p"], None, ""),
+        ("NER R (held-out UNER)", n["ents_r"], None, ""),
+        ("NER F (held-out UNER)", n["ents_f"], None, "0.60"),
+    ]
+    fmt = lambda v: "" if v is None else f"{v:.4f}"  # noqa: E731
+    lines = ["| score | raw text (spaCy tokenizer) | gold tokens | target |", "|---|---|---|---|"]
+    lines += [f"| {name} | {fmt(a)} | {fmt(b)} | {tgt} |" for name, a, b, tgt in rows]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------ package
+
+
+def package(model: Path, target: Path, scores: dict | None, train_seconds: float | None) -> Path:
+    """Copy the trained pipeline into the package with the project's meta (name, licence, credits)."""
+    import spacy
+
+    nlp = spacy.load(model)
+    nlp.meta.update(PIPELINE_META)
+    nlp.meta["name"] = PIPELINE_META["name"]
+    if scores:
+        nlp.meta["conflict_kg_scores"] = scores
+    if train_seconds is not None:
+        nlp.meta["conflict_kg_training_seconds"] = round(train_seconds)
+    if target.exists():
+        shutil.rmtree(target)
+    nlp.to_disk(target)
+    (target / "LICENSE").write_text(
+        "The weights of this pipeline are derived from UD English EWT and Universal NER "
+        "(both CC BY-SA 4.0) and are licensed under the Creative Commons "
+        "Attribution-ShareAlike 4.0 International licence: "
+        "https://creativecommons.org/licenses/by-sa/4.0/\n",
+        encoding="utf-8",
+    )
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    print(f"package: {target} ({size / 1e6:.1f} MB)")
+    return target
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {STEPS}")
+    parser.add_argument("--work", type=Path, default=WORK, help="corpora, checkpoints and logs")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads. Defaults to 1.")
+    parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    parser.add_argument("--max-epochs", type=int, default=None, help="override training.max_epochs")
+    parser.add_argument("--resume", action="store_true", help="continue from model-last after an interruption")
+    parser.add_argument("--model", type=Path, default=None, help="pipeline to evaluate/package. Defaults to model-best.")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the requested steps in order."""
+    args = _parse_args(argv)
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise SystemExit(f"unknown steps: {sorted(unknown)}")
+    corpus_dir, output = args.work / "corpus", args.work / "output"
+    model = args.model or output / "model-best"
+    conllu = build_splits(args.work / "ud") if {"splits", "convert"} & set(steps) else {}
+    if "convert" in steps:
+        print(json.dumps(convert(conllu, corpus_dir), indent=2))
+    seconds = None
+    if "train" in steps:
+        seconds = train(corpus_dir, output, args)
+        print(f"train: {seconds / 60:.1f} min wall clock")
+    elif (output / "DONE").is_file():
+        seconds = json.loads((output / "DONE").read_text())["seconds"]
+    scores = None
+    if "evaluate" in steps:
+        scores = evaluate(model, corpus_dir, args.work / "eval", args.threads)
+    elif (args.work / "eval" / "scores.json").is_file():
+        scores = json.loads((args.work / "eval" / "scores.json").read_text())
+    if "package" in steps:
+        package(model, SHIP_DIR, scores, seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
