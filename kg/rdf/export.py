@@ -43,7 +43,7 @@ from kg.models import SYMMETRIC_PREDICATES, DocRecord, Modality, date_precision
 from kg.rdf.iris import DEFAULT_BASE, IriMinter
 from kg.rdf.namespace import CKG, GEONAMES, PREFIXES, SEM, WD, WGS84
 
-__all__ = ["FORMATS", "Lit", "export_records", "record_triples", "RecordTriples", "format_for_path"]
+__all__ = ["FORMATS", "Lit", "export_records", "record_triples", "RecordTriples", "format_for_path", "date_bounds"]
 
 FORMATS: dict[str, str] = {
     "ttl": "turtle",
@@ -94,6 +94,7 @@ _ALT = str(SDO.alternateName)
 _SAME = str(OWL.sameAs)
 _INT = str(XSD.nonNegativeInteger)
 _DEC = str(XSD.decimal)
+_XSD_DATE = str(XSD.date)
 _S = {k: str(getattr(SEM, k)) for k in SEM.__annotations__}
 _C = {k: str(getattr(CKG, k)) for k in CKG.__annotations__}
 _P = {k: str(getattr(PROV, k)) for k in ("Entity", "Activity", "Bundle", "SoftwareAgent", "wasDerivedFrom",
@@ -118,27 +119,38 @@ class RecordTriples(NamedTuple):
     graph: str
 
 
+def date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """First and last day an ISO date covers at its precision (``2024-02`` -> Feb 1 .. Feb 29).
+
+    Raises:
+        ExportError: the date does not exist (``2023-02-30``).
+    """
+    precision = date_precision(value)
+    try:
+        year = int(value[:4])
+        if precision == "year":
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if precision == "month":
+            month = int(value[5:7])
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        day = dt.date.fromisoformat(value)
+        return day, day
+    except (ValueError, KeyError) as exc:
+        raise ExportError(f"date {value!r} does not exist ({exc})") from exc
+
+
 def _date_terms(value: str | None, where: str) -> list[tuple[str, Lit]]:
     """sem:hasTimeStamp at the text's precision plus the xsd:date interval it covers."""
     if value is None:
         return []
-    precision = date_precision(value)
-    year = int(value[:4])
     try:
-        if precision == "year":
-            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        elif precision == "month":
-            month = int(value[5:7])
-            first = dt.date(year, month, 1)
-            last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        else:
-            first = last = dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ExportError(f"{where}: date {value!r} does not exist ({exc})") from exc
+        first, last = date_bounds(value)
+    except ExportError as exc:
+        raise ExportError(f"{where}: {exc}") from exc
     return [
-        (_S["hasTimeStamp"], Lit(value, _DATE_TYPE[precision])),
-        (_S["hasEarliestBeginTimeStamp"], Lit(first.isoformat(), str(XSD.date))),
-        (_S["hasLatestEndTimeStamp"], Lit(last.isoformat(), str(XSD.date))),
+        (_S["hasTimeStamp"], Lit(value, _DATE_TYPE[date_precision(value)])),
+        (_S["hasEarliestBeginTimeStamp"], Lit(first.isoformat(), _XSD_DATE)),
+        (_S["hasLatestEndTimeStamp"], Lit(last.isoformat(), _XSD_DATE)),
     ]
 
 

@@ -16,19 +16,35 @@ from rdflib import Dataset, Graph
 import ontology
 from kg.errors import ExportError
 
-__all__ = ["validate", "load_export", "shapes_graph", "ontology_graph"]
+__all__ = ["validate", "load_export", "shapes_graph", "ontology_graph", "ontology_file"]
+
+
+def ontology_file(name: str) -> Path:
+    """A data file of ``ontology/``.
+
+    Uses ``ontology.path``; falls back to searching the package path, because an
+    editable install made before ``ontology/__init__.py`` existed imports
+    ``ontology`` as a namespace package (outside the source tree) without it.
+    """
+    if hasattr(ontology, "path"):
+        return ontology.path(name)
+    for folder in getattr(ontology, "__path__", []):
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return candidate
+    raise ExportError(f"ontology file {name!r} not found; reinstall the package (pip install -e .)")
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    """The SHACL shapes of the export."""
-    return Graph().parse(ontology.path("shapes.ttl"), format="turtle")
+    """The SHACL shapes of the export (``ontology/shapes.ttl``)."""
+    return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     """The OWL ontology (``ontology/conflict-kg.ttl``)."""
-    return Graph().parse(ontology.path("conflict-kg.ttl"), format="turtle")
+    return Graph().parse(ontology_file("conflict-kg.ttl"), format="turtle")
 
 
 def load_export(path: str | os.PathLike, fmt: str | None = None) -> Graph:

@@ -6,8 +6,13 @@ behind a fact). Values are bound with ``initBindings``, never pasted into the
 query text, so a hostile name cannot change a query. Each ``.rq`` file declares
 its parameters in header lines::
 
-    # @param actor IRI required the actor
-    # @param at xsd:date optional only relations dated on or before this day
+    # @param actor actor required the actor (IRI, or its id)
+    # @param at date optional keep relations dated on or before this day
+
+Kinds: ``actor`` (an IRI or an actor id, minted under the export's base),
+``event`` (an IRI or an event key), ``predicate`` and ``eventtype`` (an IRI or
+a FORMAT.md name), ``date`` and ``date_end`` (``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD``: the first, resp. last, day of that period, as ``xsd:date``).
 """
 
 from __future__ import annotations
@@ -23,13 +28,19 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import ExportError
+from kg.models import EventType, Predicate
+from kg.rdf.export import date_bounds
+from kg.rdf.iris import DEFAULT_BASE, IriMinter, segment
+from kg.rdf.namespace import CKG_NS
 
 __all__ = ["QUERIES", "QueryParam", "CookbookQuery", "cookbook", "run_query"]
 
-QUERIES = ("allies", "enemies", "attacks_by", "timeline", "event_sources", "relation_sources")
+QUERIES = ("allies", "enemies", "attacks-by", "timeline", "sources")
 """Names of the cookbook queries (``kg/queries/NAME.rq``)."""
 
-_PARAM_RE = re.compile(r"^#\s*@param\s+(\w+)\s+(IRI|xsd:date)\s+(required|optional)\s*(.*)$")
+_PARAM_RE = re.compile(r"^#\s*@param\s+(\w+)\s+(actor|event|predicate|eventtype|date|date_end)\s+(required|optional)\s*(.*)$")
+_IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _INT_TYPES = {str(XSD.integer), str(XSD.nonNegativeInteger), str(XSD.int), str(XSD.long)}
 
 
@@ -39,7 +50,7 @@ class QueryParam:
 
     Attributes:
         name (str): the SPARQL variable, without ``?``.
-        kind (str): ``IRI`` or ``xsd:date``.
+        kind (str): ``actor``, ``event``, ``predicate``, ``eventtype``, ``date`` or ``date_end``.
         required (bool): whether the query needs it bound.
         help (str): what it means.
     """
@@ -85,23 +96,32 @@ def cookbook(name: str) -> CookbookQuery:
     return CookbookQuery(name, text, " ".join(summary), tuple(params))
 
 
-def _bind(param: QueryParam, value: object) -> Node:
-    if param.kind == "IRI":
-        if isinstance(value, URIRef):
+def _bind(param: QueryParam, value: object, m: IriMinter) -> Node:
+    kind = param.kind
+    if kind in ("date", "date_end"):
+        if isinstance(value, Literal) and value.datatype == XSD.date:
             return value
-        if isinstance(value, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$", value):
-            return URIRef(value)
-        raise ExportError(f"parameter {param.name!r} needs an absolute IRI, got {value!r}")
-    if isinstance(value, Literal) and value.datatype == XSD.date:
+        if isinstance(value, dt.date):
+            return Literal(value.isoformat(), datatype=XSD.date)
+        if isinstance(value, str) and _DATE_RE.match(value):
+            first, last = date_bounds(value)
+            return Literal((first if kind == "date" else last).isoformat(), datatype=XSD.date)
+        raise ExportError(f"parameter {param.name!r} needs a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    if isinstance(value, URIRef):
         return value
-    if isinstance(value, dt.date):
-        return Literal(value.isoformat(), datatype=XSD.date)
-    if isinstance(value, str):
-        try:
-            return Literal(dt.date.fromisoformat(value).isoformat(), datatype=XSD.date)
-        except ValueError:
-            pass
-    raise ExportError(f"parameter {param.name!r} needs a day (YYYY-MM-DD), got {value!r}")
+    if not isinstance(value, str) or not value:
+        raise ExportError(f"parameter {param.name!r} needs an IRI or a name, got {value!r}")
+    if kind in ("predicate", "eventtype"):
+        allowed = Predicate if kind == "predicate" else EventType
+        if value in allowed.__members__:
+            return URIRef(CKG_NS + value)
+    elif kind == "actor" and not _IRI_RE.match(value):
+        return URIRef(m.actor(value))
+    elif kind == "event" and not _IRI_RE.match(value):
+        return URIRef(f"{m.base}event/{segment(value)}")
+    if _IRI_RE.match(value):
+        return URIRef(value)
+    raise ExportError(f"parameter {param.name!r}: {value!r} is neither an IRI nor a known {kind} name")
 
 
 def _python(term: Node | None) -> object:
@@ -114,14 +134,16 @@ def _python(term: Node | None) -> object:
     return str(term)
 
 
-def run_query(graph: Graph, name: str, **params: object) -> list[dict[str, object]]:
-    """Run a cookbook query; rows as dicts (IRIs and literals as str, integers as int, unbound as None).
+def run_query(graph: Graph, name: str, *, base: str = DEFAULT_BASE, **params: object) -> list[dict[str, object]]:
+    """Run a cookbook query on an export; rows as dicts (IRIs and literals as str, integers as int, unbound as None).
 
     Args:
         graph (Graph): the export, parsed (for TriG/N-Quads, a union graph: see ``load_export``).
         name (str): one of ``QUERIES``.
-        **params: the query's declared parameters: IRIs as ``str``/``URIRef``,
-            days as ``datetime.date``, ``"YYYY-MM-DD"`` or an ``xsd:date`` literal.
+        base (str): base the export's IRIs were minted under, to turn ids into
+            IRIs. Defaults to ``DEFAULT_BASE``.
+        **params: the query's declared parameters (see the module docstring for
+            each kind); a parameter given as None counts as not given.
 
     Raises:
         ExportError: unknown query, unknown or missing parameter, or a value of the wrong kind.
@@ -131,6 +153,7 @@ def run_query(graph: Graph, name: str, **params: object) -> list[dict[str, objec
     unknown = set(params) - set(declared)
     if unknown:
         raise ExportError(f"query {name!r} has no parameter {', '.join(sorted(unknown))}")
+    m = IriMinter(base)
     bindings = {}
     for p in q.params:
         value = params.get(p.name)
@@ -138,7 +161,7 @@ def run_query(graph: Graph, name: str, **params: object) -> list[dict[str, objec
             if p.required:
                 raise ExportError(f"query {name!r} needs parameter {p.name!r} ({p.help})")
             continue
-        bindings[p.name] = _bind(p, value)
+        bindings[p.name] = _bind(p, value, m)
     result = graph.query(q.text, initBindings=bindings)
     names = [str(v) for v in result.vars]
     return [{v: _python(row[i]) for i, v in enumerate(names)} for row in result]
