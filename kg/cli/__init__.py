@@ -10,6 +10,7 @@ from kg.cli.app import app
 # Imported for their side effect: each registers its commands on ``app``.
 from kg.cli import info as _info  # noqa: F401,E402
 from kg.cli import export as _export  # noqa: F401,E402
+from kg.cli import build as _build  # noqa: F401,E402
 from kg.cli import evaluate as _evaluate  # noqa: F401,E402
 
 __all__ = ["app", "main"]
