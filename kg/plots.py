@@ -306,8 +306,10 @@ def actor_map_graph(
     or before it (undated relations count). With ``date_from``/``date_to``:
     events in that window, relations dated up to its end. Node attribute
     ``events`` is how many of those events the actor acts in or is targeted by.
-    Undated relations join only actors that are shown for their events, or an
-    actor with no event to one that has events (e.g. a parent organisation).
+    Shown are the actors with events in the window, both ends of relations
+    dated inside it, and the other end of any relation that touches an actor
+    with events (a parent organisation, a backer). Without a date every actor
+    with an event or a relation is shown.
     With ``event_edges``, violent events add ``acted_against`` edges from agents
     to targeted actors where no relation joins them already.
     """
@@ -333,11 +335,9 @@ def actor_map_graph(
         for u, v, d in relations:
             if d.get("date") is not None and (date_from is None or date_bounds(d["date"], end=True) >= date_bounds(date_from)):
                 active |= {u, v}
-        for u, v, d in relations:
+        for u, v, _d in relations:
             if (u in counts) != (v in counts):
-                other = v if u in counts else u
-                if not any(e for e in events if other in e["agents"]):
-                    active.add(other)
+                active.add(v if u in counts else u)
     ranked = sorted(active, key=lambda a: (-counts[a], -graph.degree(a), a))
     shown = set(ranked[:max_actors])
     m = nx.MultiDiGraph()

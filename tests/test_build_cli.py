@@ -186,3 +186,21 @@ def test_build_real_corpus(corpus, tmp_path):
     json.loads((out / "events.geojson").read_text(encoding="utf-8"))
     with (out / "events.csv").open(encoding="utf-8", newline="") as fh:
         assert next(csv.reader(fh)) == CSV_COLUMNS
+
+
+def test_actor_maps_per_year_script(small_records_path, tmp_path):
+    """scripts/actor_maps_per_year.py runs on the API alone and draws one map per year."""
+    import subprocess
+
+    from conftest import ROOT
+
+    script = ROOT / "scripts" / "actor_maps_per_year.py"
+    assert "from kg.api import" in script.read_text(encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(small_records_path), "-o", str(tmp_path / "maps")],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "maps").iterdir()) == [
+        "actor-map-2021.png", "actor-map-2023.png", "actor-map-2024.png",
+    ]
