@@ -93,13 +93,28 @@ _FORCE_NOUNS = (
 _GOVERNMENT_NOUNS = ("government", "authorities")
 
 
+_COMMON_WORD_ALIASES = frozenset(
+    normalize_name(n)
+    for n in (
+        "Amnesty", "Serval", "Sabre", "Convoy", "Platforme", "Plateforme", "Takuba", "Barkhane",
+        "Ruga", "Rouga", "Dozo", "Donzo", "Donso", "Wagner", "Boni", "Ber", "Moura", "Bla", "San",
+        "Fana", "Gouni", "Tonka", "Sangha", "Fada", "Bobo", "Karma", "Pama", "Sebba", "Kati",
+        "Koro", "Nara", "Bosso", "Abala", "Tera", "Kwala", "Europe", "Redut",
+    )
+)
+
+
 def needs_exact_case(alias: str) -> bool:
     """True when an alias must be matched with its exact capitalisation.
 
     Why: acronyms such as ``US``, ``AU``, ``IS``, ``AES`` or ``MAA`` are English or
-    French words when lower-cased. Every alias of four letters or fewer that is
-    written in capitals (``US``, ``U.S.``, ``FAMa``) counts.
+    French words when lower-cased, and some names are common words ("Amnesty",
+    "karma", "san"). Aliases of five letters or fewer written with two or more
+    capitals (``US``, ``U.S.``, ``FAMa``), short capitalised single words, and a
+    short list of names that are also common words count.
     """
+    if normalize_name(alias) in _COMMON_WORD_ALIASES:
+        return True
     letters = [c for c in alias if c.isalpha()]
     if not letters or len(letters) > 5:
         return False
