@@ -9,7 +9,9 @@ from kg.cli.app import app
 
 # Imported for their side effect: each registers its commands on ``app``.
 from kg.cli import info as _info  # noqa: F401,E402
+from kg.cli import extract as _extract  # noqa: F401,E402
 from kg.cli import export as _export  # noqa: F401,E402
+from kg.cli import store as _store  # noqa: F401,E402
 from kg.cli import build as _build  # noqa: F401,E402
 from kg.cli import evaluate as _evaluate  # noqa: F401,E402
 

@@ -1,0 +1,588 @@
+"""``conflict_relations``: actor-to-actor relations stated in the text (FORMAT.md's nine predicates).
+
+Why: alliances, rivalries, affiliations, mergers and leadership are what actor
+maps draw, and they are stated in a few recurrent shapes whatever the article:
+
+- modifiers: "the al-Qaeda-affiliated JNIM", "the Kremlin-backed Wagner Group",
+  "the pro-government militia";
+- appositions and titles: "Abu X, a senior commander of IS Sahel",
+  "JNIM's leader, Iyad Ag Ghaly", "French President Emmanuel Macron",
+  "AAD, led by Iyad Ag Ghaly";
+- verbs: "A, B and C merged to form D", "A split from B", "A replaced B",
+  "A absorbed B", "A joined B", "A formed an alliance with B", "A fought
+  alongside B", "A provided support to B", "B received training from A";
+- nouns: "an alliance/pact/truce between A and B", "a rivalry/war between A and
+  B", "an AQIM splinter group", "A's predecessor, B";
+- "against": the subject of a clause is hostile to an actor it acts against;
+- nested names: "al-Qaeda in the Islamic Maghreb" names al-Qaeda, "U.N. Security
+  Council" names the U.N.; the gazetteer says how the two relate;
+- events: the agent of an attack, clash or strike is hostile to its target.
+
+Each relation keeps its sentence, offsets and modality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from extractors.common import ACTOR, ensure_extensions, entities, mentions
+from extractors.events import VIOLENT, is_boilerplate
+from extractors.modality import modality_of
+from extractors.syntax import objects, phrase_tokens, preps, subjects
+
+__all__ = ["ExtractedRelation", "ConflictRelations", "make_conflict_relations"]
+
+SYMMETRIC = {"allied_with", "hostile_to"}
+_HYPHEN_PRED = {
+    "affiliated": "affiliated_with", "linked": "affiliated_with", "associated": "affiliated_with",
+    "inspired": "affiliated_with", "aligned": "allied_with", "allied": "allied_with",
+    "backed": "supports", "supported": "supports", "funded": "supports", "sponsored": "supports",
+    "trained": "supports", "armed": "supports", "financed": "supports",
+}
+_SUPPORTER_FIRST = {"supports"}  # "X-backed Y": X supports Y; else Y <pred> X
+_LEAD_TITLES = {"leader", "head", "chief", "emir", "founder", "president", "commander", "chairman", "secretary-general",
+                "king", "boss", "ruler", "commander-in-chief", "director", "coordinator", "chief-of-staff"}
+_MEMBER_TITLES = {"member", "official", "spokesman", "spokesperson", "minister", "representative", "fighter",
+                  "militant", "deputy", "envoy", "ambassador", "officer", "lieutenant", "associate", "operative",
+                  "co-founder", "cofounder", "recruit", "soldier", "negotiator", "adviser", "advisor", "judge", "agent"}
+_SENIOR = {"senior", "regional", "top", "local", "former", "prominent", "military", "field", "key", "a", "an"}
+_ALLY_NOUNS = {"alliance", "pact", "coalition", "partnership", "truce", "ceasefire", "cooperation", "agreement", "accord", "deal"}
+_HOSTILE_NOUNS = {"rivalry", "war", "conflict", "clash", "tension", "hostility", "fighting", "confrontation", "feud", "battle", "fight", "contention", "competition"}
+_SUPPORT_NOUNS = {"support", "assistance", "aid", "training", "backing", "arm", "weapon", "funding", "fund", "help",
+                  "protection", "equipment", "intelligence", "advice", "financing", "supply", "reinforcement"}
+_SUPPORT_VERBS = {"support", "back", "fund", "arm", "train", "assist", "protect", "help", "advise", "finance", "equip",
+                  "sponsor", "aid", "reinforce", "accompany", "bankroll", "supply"}
+_NOT_HOSTILE_VERBS = {"protect", "defend", "warn", "vote", "guard", "help", "support", "assist", "cooperate",
+                      "insure", "campaign", "advocate", "testify", "rule", "appeal", "protest", "secure"}
+_HOSTILE_VERBS = {"fight", "combat", "attack", "battle", "oppose", "target", "expel", "oust", "ambush", "confront", "clash"}
+
+
+@dataclass
+class ExtractedRelation:
+    """One relation as found in a document.
+
+    Attributes:
+        subject (str), predicate (str), object (str): entity ids and a Predicate value.
+        modality (str): Modality value.
+        sentence (int), start (int), end (int): where the evidence is.
+        evidence (str): the sentence.
+        rule (str): which pattern found it (provenance for debugging and audits).
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    modality: str = "asserted"
+    sentence: int = 0
+    start: int = 0
+    end: int = 0
+    evidence: str = ""
+    rule: str = ""
+
+
+class ConflictRelations:
+    """Writes ``doc._.kg_relations``: a list of ``ExtractedRelation`` (see module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "conflict_relations", *, from_events: bool = True,
+                 nested_names: bool = True) -> None:
+        ensure_extensions()
+        self.name = name
+        self.from_events = from_events
+        self.nested_names = nested_names
+        from kg.gazetteer import load_gazetteer
+
+        self.gazetteer = load_gazetteer()
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _actor_index(self, doc: Doc) -> dict[int, list[Span]]:
+        at: dict[int, list[Span]] = {}
+        for s in mentions(doc):
+            if s.label_ == ACTOR:
+                for i in range(s.start, s.end):
+                    at.setdefault(i, []).append(s)
+        return at
+
+    @staticmethod
+    def _ids(tokens, at) -> list[str]:
+        out: list[str] = []
+        for t in tokens:
+            for s in at.get(t.i, []):
+                if s.start == t.i and s.kb_id_ not in out:
+                    out.append(s.kb_id_)
+        return out
+
+    def _group(self, heads, at) -> list[str]:
+        return self._ids([t for h in heads for t in phrase_tokens(h)], at)
+
+    def _type(self, doc: Doc, ent_id: str) -> str:
+        ent = entities(doc).get(ent_id)
+        return ent.type if ent else ""
+
+    # -- rules: each yields (subject, predicate, object, anchor token, rule) ------
+
+    def _hyphenated(self, doc, sent, at):
+        for tok in sent:
+            low = tok.lower_
+            if low not in _HYPHEN_PRED or tok.i < 2 or doc[tok.i - 1].text != "-":
+                continue
+            x = next((s for s in at.get(tok.i - 2, []) if s.end == tok.i - 1), None)
+            if x is None:
+                continue
+            y = next((s for t in doc[tok.i + 1: min(sent.end, tok.i + 8)] for s in at.get(t.i, []) if s.start == t.i), None)
+            if y is None:
+                continue
+            pred = _HYPHEN_PRED[low]
+            if pred in _SUPPORTER_FIRST:
+                yield x.kb_id_, pred, y.kb_id_, tok, "hyphen"
+            else:
+                yield y.kb_id_, pred, x.kb_id_, tok, "hyphen"
+
+    def _affiliation_phrases(self, doc, sent, at):
+        """'Y, which is affiliated with X', 'Y, a group associated with X', 'ties to X', 'loyal to X'."""
+        for tok in sent:
+            low = tok.lower_
+            if low not in ("affiliated", "associated", "linked", "loyal", "ties", "affiliate", "affiliates", "aligned", "allegiance"):
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
+            if nxt is None or nxt.lower_ not in ("with", "to", "of"):
+                if low not in ("affiliate", "affiliates"):
+                    continue
+            after = [s for t in doc[tok.i + 1: min(sent.end, tok.i + 6)] for s in at.get(t.i, []) if s.start == t.i]
+            before = [s for t in doc[sent.start: tok.i] for s in at.get(t.i, []) if s.start == t.i]
+            if low in ("affiliate", "affiliates") and not after:
+                # "an AQIM affiliate": X right before, Y the appositive head before that
+                x = next((s for s in reversed(before) if s.end >= tok.i - 1), None)
+                y = next((s for s in reversed(before) if x is not None and s.end <= x.start), None)
+                if x is not None and y is not None:
+                    yield y.kb_id_, "affiliated_with", x.kb_id_, tok, "affiliate-noun"
+                continue
+            if not after or not before:
+                continue
+            x = after[0]
+            subj = [s for s in before if self._type(doc, s.kb_id_) != "Person" or low == "allegiance"]
+            if low == "allegiance":
+                gov = tok.head
+                subj_ids = self._group(subjects(gov), at) if gov.pos_ in ("VERB", "AUX") else []
+                for y in subj_ids:
+                    yield y, "affiliated_with", x.kb_id_, tok, "allegiance"
+                continue
+            if not subj:
+                continue
+            y = subj[-1]
+            pred = "allied_with" if low == "aligned" else "affiliated_with"
+            yield y.kb_id_, pred, x.kb_id_, tok, "affiliated-with"
+
+    def _titles(self, doc, sent, at):
+        """Leaders and members: 'X leader P', "X's leader, P", 'P, a senior commander of X', 'P, leader of X'."""
+        reg = entities(doc)
+        for tok in sent:
+            low = tok.lower_.rstrip("s") if tok.lower_ not in ("boss",) else tok.lower_
+            if low not in _LEAD_TITLES and low not in _MEMBER_TITLES:
+                continue
+            prevs = {t.lower_ for t in doc[max(sent.start, tok.i - 2): tok.i]}
+            is_lead = low in _LEAD_TITLES and not (low == "commander" and prevs & {"senior", "regional", "a", "an", "military", "field", "local"})
+            pred = "leads" if is_lead else "part_of"
+            # person after the title: "X leader P" / "leader of X, P" / "X's leader, P"
+            after = next((s for t in doc[tok.i + 1: min(sent.end, tok.i + 5)] for s in at.get(t.i, [])
+                          if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"), None)
+            org_before = next((s for t in reversed(doc[max(sent.start, tok.i - 6): tok.i]) for s in at.get(t.i, [])
+                               if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"), None)
+            org_after = None
+            of = [x for w, x in preps(tok) if w in ("of", "in", "for", "")]
+            if tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("of", "for", "in"):
+                org_after = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, [])
+                                  if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"), None)
+            elif of:
+                ids = [i for i in self._group(of, at) if reg.get(i) and reg[i].type != "Person"]
+                org_after = next((s for s in mentions(doc) if ids and s.kb_id_ == ids[0] and s.start > tok.i), None)
+            person_before = next((s for t in reversed(doc[max(sent.start, tok.i - 6): tok.i]) for s in at.get(t.i, [])
+                                  if reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"), None)
+            if after is not None and org_before is not None and org_before.end <= tok.i:
+                yield after.kb_id_, pred, org_before.kb_id_, tok, "title-before-name"
+            elif after is not None and org_after is not None and org_after.start < after.start:
+                yield after.kb_id_, pred, org_after.kb_id_, tok, "title-of-org-name"
+            elif person_before is not None and org_after is not None:
+                yield person_before.kb_id_, pred, org_after.kb_id_, tok, "apposition-title-of"
+            elif after is not None and org_before is None:
+                demonym = self._demonym_before(doc, tok, sent)
+                if demonym:
+                    yield after.kb_id_, pred, demonym, tok, "demonym-title"
+
+    def _demonym_before(self, doc, tok, sent) -> str | None:
+        """'French President ...' -> the State actor of France (needs the gazetteer's demonyms)."""
+        lookup = getattr(self.gazetteer, "demonym_actor", None)
+        if lookup is None:
+            return None
+        for t in reversed(doc[max(sent.start, tok.i - 3): tok.i]):
+            if t.text[:1].isupper():
+                actor = lookup(t.text)
+                if actor is not None:
+                    return actor.id if actor.id in entities(doc) else None
+        return None
+
+    def _led_by(self, doc, sent, at):
+        for tok in sent:
+            if tok.lower_ not in ("led", "headed", "commanded", "founded") or tok.i + 1 >= sent.end or doc[tok.i + 1].lower_ != "by":
+                continue
+            reg = entities(doc)
+            p = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, []) if s.start == t.i), None)
+            org = next((s for t in reversed(doc[sent.start: tok.i]) for s in at.get(t.i, [])
+                        if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"), None)
+            if p is None or org is None:
+                continue
+            if reg.get(p.kb_id_) and reg[p.kb_id_].type == "Person":
+                yield p.kb_id_, "leads", org.kb_id_, tok, "led-by"
+            elif tok.lower_ == "led":
+                yield p.kb_id_, "part_of", org.kb_id_, tok, "led-by-state"
+
+    def _verbs(self, doc, sent, at):
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            lem = tok.lemma_.casefold()
+            subj = self._group(subjects(tok), at)
+            objs = self._group(objects(tok), at)
+            pp = list(preps(tok))
+            if lem == "merge":
+                formed = self._formed(tok, at)
+                partners = self._group([x for w, x in pp if w == "with"], at)
+                members = subj + [p for p in partners if p not in subj]
+                if formed:
+                    for m in members:
+                        yield m, "merged_into", formed, tok, "merged-to-form"
+                elif subj and partners:
+                    for m in subj:
+                        yield m, "merged_into", partners[0], tok, "merged-with"
+                into = self._group([x for w, x in pp if w == "into"], at)
+                for m in subj:
+                    for o in into:
+                        yield m, "merged_into", o, tok, "merged-into"
+            elif lem in ("absorb", "incorporate"):
+                for s in subj:
+                    for o in objs:
+                        yield o, "part_of", s, tok, "absorbed"
+            elif lem == "join" and any(c.dep_ in ("obj", "dobj") for c in tok.children):
+                if not any(c.lower_ == "forces" for c in tok.children):
+                    for s in subj:
+                        for o in objs:
+                            if self._type(doc, o) in ("ArmedGroup", "InternationalOrg", "StateForce", "PrivateMilitary"):
+                                yield s, "part_of", o, tok, "joined"
+            elif lem == "join" and any(c.lower_ == "forces" for c in tok.subtree):
+                group = subj + self._group([x for w, x in pp if w == "with"], at)
+                for a in group:
+                    for b in group:
+                        if a < b:
+                            yield a, "allied_with", b, tok, "joined-forces"
+            if lem in ("split", "break", "splinter", "defect", "secede") and any(w == "from" or w == "away" for w, _ in pp) | any(c.lower_ == "away" for c in tok.children):
+                src = self._group([x for w, x in pp if w in ("from", "away from")], at)
+                formed = self._formed(tok, at)
+                for s in subj:
+                    for o in src:
+                        yield s, "split_from", o, tok, "split-from"
+                    if formed:
+                        yield s, "leads", formed, tok, "split-to-form" if self._type(doc, s) == "Person" else None
+                if formed:
+                    for o in src:
+                        yield formed, "split_from", o, tok, "split-to-form"
+            if lem in ("replace", "succeed", "supersede"):
+                for s in subj:
+                    for o in objs:
+                        yield s, "successor_of", o, tok, "replaced"
+            if lem in ("rename", "rebrand"):
+                newname = self._group([x for w, x in pp if w in ("as", "to", "into")], at) + objs
+                for o in newname:
+                    for s in subj:
+                        yield o, "successor_of", s, tok, "renamed"
+            if lem in _SUPPORT_VERBS and not any(c.lower_ in ("not", "n't") for c in tok.children):
+                for s in subj:
+                    for o in objs:
+                        yield s, "supports", o, tok, "support-verb"
+            if lem in ("provide", "offer", "give", "extend", "lend", "deliver", "send", "supply", "contribute"):
+                if any(t.lemma_.casefold() in _SUPPORT_NOUNS for o in objects(tok) for t in phrase_tokens(o)):
+                    to = self._group([x for w, x in pp if w in ("to", "for")], at)
+                    for s in subj:
+                        for o in to:
+                            yield s, "supports", o, tok, "provided-support"
+            if lem in ("receive", "get", "obtain", "benefit"):
+                if any(t.lemma_.casefold() in _SUPPORT_NOUNS for o in objects(tok) for t in phrase_tokens(o)) or lem == "benefit":
+                    frm = self._group([x for w, x in pp if w == "from"], at)
+                    for o in frm:
+                        for s in subj:
+                            yield o, "supports", s, tok, "received-support"
+            if lem in ("fight", "battle", "clash") and any(w in ("alongside", "with") for w, _ in pp):
+                partner = self._group([x for w, x in pp if w == "alongside"], at)
+                against = self._group([x for w, x in pp if w in ("against",)], at)
+                for s in subj:
+                    for o in partner:
+                        yield s, "allied_with", o, tok, "fought-alongside"
+                if lem == "clash":
+                    for s in subj:
+                        for o in self._group([x for w, x in pp if w == "with"], at):
+                            yield s, "hostile_to", o, tok, "clashed-with"
+                del against
+            if any(w == "alongside" for w, _ in pp) and lem not in ("fight",):
+                partner = self._group([x for w, x in pp if w == "alongside"], at)
+                for s in subj:
+                    for o in partner:
+                        yield s, "allied_with", o, tok, "alongside"
+            if lem in _HOSTILE_VERBS and lem != "clash":
+                for s in subj:
+                    for o in objs:
+                        if self._type(doc, o) not in ("Person",):
+                            yield s, "hostile_to", o, tok, "hostile-verb"
+
+    def _formed(self, tok: Token, at) -> str | None:
+        """The organisation formed: 'to form W', 'forming W', 'into W'."""
+        for c in tok.children:
+            if c.lemma_ in ("form", "create", "establish", "become", "found") and c.dep_ in ("xcomp", "advcl", "conj", "acl"):
+                ids = self._group(objects(c), at)
+                if ids:
+                    return ids[0]
+        return None
+
+    def _between(self, doc, sent, at):
+        """'an alliance/pact between A and B', 'a rivalry between A and B', 'A and B maintain a rivalry'."""
+        for tok in sent:
+            lem = tok.lemma_.casefold()
+            if lem not in _ALLY_NOUNS and lem not in _HOSTILE_NOUNS:
+                continue
+            pred = "allied_with" if lem in _ALLY_NOUNS else "hostile_to"
+            if lem in ("agreement", "accord", "deal", "ceasefire", "truce") and not any(c.lower_ in ("peace", "non-aggression", "military", "defence", "defense", "security") for c in tok.children) and lem not in ("truce", "ceasefire"):
+                continue
+            pair: list[str] = []
+            if tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("between", "betwixt", "among"):
+                pair = self._ids(doc[tok.i + 2: min(sent.end, tok.i + 20)], at)
+                if len(pair) >= 2 and pred == "hostile_to":
+                    pair = pair[:2]
+            elif tok.dep_ in ("obj", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
+                verb = tok.head
+                subj = self._group(subjects(verb), at)
+                if len(subj) >= 2:
+                    pair = subj
+                elif subj:
+                    withs = self._group([x for w, x in preps(tok) if w == "with"] + [x for w, x in preps(verb) if w == "with"], at)
+                    for a in subj:
+                        for b in withs:
+                            yield a, pred, b, tok, f"{lem}-with"
+                    continue
+            for i, a in enumerate(pair):
+                for b in pair[i + 1:]:
+                    yield a, pred, b, tok, f"{lem}-between"
+
+    def _splinter(self, doc, sent, at):
+        """'MUJAO emerged as an AQIM splinter group', 'a breakaway faction of X', "X's predecessor, Y"."""
+        for tok in sent:
+            low = tok.lower_
+            if low in ("splinter", "breakaway", "offshoot", "spin-off", "spinoff"):
+                src = next((s for s in at.get(tok.i - 1, []) if s.end == tok.i), None)
+                if src is None:
+                    nxt = [x for w, x in preps(tok.head if tok.dep_ in ("compound", "amod") else tok) if w == "of"]
+                    ids = self._group(nxt, at)
+                    src_id = ids[0] if ids else None
+                else:
+                    src_id = src.kb_id_
+                subj = None
+                verb = tok.head.head if tok.dep_ in ("compound", "amod") else tok.head
+                for v in (verb, tok.head, tok):
+                    if v.pos_ in ("VERB", "AUX"):
+                        ids = self._group(subjects(v), at)
+                        subj = ids[0] if ids else None
+                        break
+                if subj is None:
+                    before = [s for t in doc[sent.start: tok.i - 1] for s in at.get(t.i, []) if s.start == t.i]
+                    subj = before[-1].kb_id_ if before else None
+                if subj and src_id:
+                    yield subj, "split_from", src_id, tok, "splinter"
+            if low in ("predecessor", "successor"):
+                owner = next((s for s in at.get(tok.i - 2, []) if doc[tok.i - 1].lower_ in ("'s", "’s")), None) if tok.i >= 2 else None
+                other = next((s for t in doc[tok.i + 1: min(sent.end, tok.i + 6)] for s in at.get(t.i, []) if s.start == t.i), None)
+                if owner is not None and other is not None:
+                    if low == "predecessor":
+                        yield owner.kb_id_, "successor_of", other.kb_id_, tok, "predecessor"
+                    else:
+                        yield other.kb_id_, "successor_of", owner.kb_id_, tok, "successor"
+            if low in ("formerly", "previously") and tok.i + 2 < sent.end and doc[tok.i + 1].lower_ in ("known", "called", "named"):
+                new = next((s for s in reversed(doc[sent.start: tok.i]) for s in at.get(s.i, [])), None)
+                old = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, []) if s.start == t.i), None)
+                if new is not None and old is not None:
+                    yield new.kb_id_, "successor_of", old.kb_id_, tok, "formerly-known-as"
+            if low in ("now",) and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("called", "known", "named"):
+                old = next((s for t in reversed(doc[sent.start: tok.i]) for s in at.get(t.i, [])), None)
+                new = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, []) if s.start == t.i), None)
+                if new is not None and old is not None:
+                    yield new.kb_id_, "successor_of", old.kb_id_, tok, "now-called"
+
+    def _against(self, doc, sent, at):
+        """The subject of a clause is hostile to the actor it acts 'against'."""
+        for tok in sent:
+            if tok.lower_ not in ("against", "betwixt"):
+                continue
+            head = tok.head if tok.dep_ in ("prep", "case") else tok
+            obj = tok.head if tok.dep_ == "case" else next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            gov = obj.head if tok.dep_ == "case" else head
+            targets = self._group([obj], at)
+            if not targets:
+                continue
+            verb = gov
+            for _ in range(3):
+                if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                    break
+                verb = verb.head
+            if verb.lemma_.casefold() in _NOT_HOSTILE_VERBS or gov.lemma_.casefold() in _NOT_HOSTILE_VERBS | {"protection", "sanctions"} - {"sanctions"}:
+                continue
+            subj = self._group(subjects(verb), at) if verb.pos_ in ("VERB", "AUX") else []
+            if gov.pos_ == "NOUN" and not subj:
+                subj = self._ids([c for c in gov.children if c.dep_ in ("poss", "nmod:poss", "compound", "amod")], at)
+            for s in subj:
+                for o in targets:
+                    yield s, "hostile_to", o, tok, "against"
+
+    def _membership(self, doc, sent, at):
+        """'X, a member of Y', 'X is part of Y', 'Y member states' lists, "X's Y" (a State's own body)."""
+        reg = entities(doc)
+        for tok in sent:
+            low = tok.lower_
+            if low in ("member", "members", "part") and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "of":
+                y = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, []) if s.start == t.i), None)
+                if y is None:
+                    continue
+                verb = tok.head
+                for _ in range(2):
+                    if verb.pos_ in ("VERB", "AUX"):
+                        break
+                    verb = verb.head
+                subj = self._group(subjects(verb), at) if verb.pos_ in ("VERB", "AUX") else []
+                if not subj:
+                    before = [s for t in doc[max(sent.start, tok.i - 6): tok.i] for s in at.get(t.i, []) if s.start == t.i]
+                    subj = [before[-1].kb_id_] if before else []
+                if low == "part" and subj and self._type(doc, subj[0]) == "State" and self._type(doc, y.kb_id_) == "StateForce":
+                    # "France supported Mali as part of Operation Serval": the operation is France's
+                    yield y.kb_id_, "part_of", subj[0], tok, "operation-of-state"
+                    continue
+                for s in subj:
+                    yield s, "part_of", y.kb_id_, tok, "member-of"
+            if low in ("member", "members") and tok.i >= 1 and doc[tok.i + 1: tok.i + 2].text.lower() in ("state", "states", "country", "countries"):
+                y = next((s for s in at.get(tok.i - 1, []) if s.end == tok.i), None)
+                if y is None:
+                    continue
+                for s in self._ids(sent, at):
+                    if s != y.kb_id_ and self._type(doc, s) == "State":
+                        yield s, "part_of", y.kb_id_, tok, "member-states"
+            if low in ("'s", "’s") and tok.i >= 1:
+                owner = next((s for s in at.get(tok.i - 1, []) if s.end == tok.i), None)
+                owned = next((s for s in at.get(tok.i + 1, []) if s.start == tok.i + 1), None) if tok.i + 1 < sent.end else None
+                if owner is None or owned is None or owner.kb_id_ == owned.kb_id_:
+                    continue
+                ot, dt = reg.get(owner.kb_id_), reg.get(owned.kb_id_)
+                if ot and dt and ot.type == "State" and dt.type in ("StateForce", "State") and dt.country in (None, ot.country):
+                    yield owned.kb_id_, "part_of", owner.kb_id_, tok, "state-possessive"
+
+    def _formed_org(self, doc, sent, at):
+        """'A, B and C formed W' / 'announced the establishment of W': the founders are part of W."""
+        for tok in sent:
+            lem = tok.lemma_.casefold()
+            if lem in ("form", "establish", "create", "found", "launch") and tok.pos_ == "VERB":
+                if any(c.lemma_ == "merge" for c in tok.ancestors):
+                    continue
+                subj = self._group(subjects(tok), at)
+                objs = [o for o in self._group(objects(tok), at) if self._type(doc, o) in ("InternationalOrg", "ArmedGroup", "StateForce")]
+                if len(subj) >= 2 or (subj and self._type(doc, subj[0]) == "State"):
+                    for o in objs:
+                        for s in subj:
+                            if self._type(doc, s) in ("State", "ArmedGroup"):
+                                yield s, "part_of", o, tok, "founders"
+            if lem in ("establishment", "formation", "creation", "founding") and tok.pos_ == "NOUN":
+                of = self._group([x for w, x in preps(tok) if w == "of"], at)
+                verb = tok.head if tok.head.pos_ in ("VERB", "AUX") else None
+                subj = self._group(subjects(verb), at) if verb is not None else []
+                if len(subj) >= 2:
+                    for o in of:
+                        for s in subj:
+                            yield s, "part_of", o, tok, "establishment-of"
+
+    def _nested(self, doc: Doc):
+        if "kg_nested" not in doc.spans:
+            return
+        reg = entities(doc)
+        outer = [s for s in mentions(doc) if s.label_ == ACTOR]
+        for inner in doc.spans["kg_nested"]:
+            if inner.label_ != ACTOR:
+                continue
+            host = next((s for s in outer if s.start <= inner.start and inner.end <= s.end and s.kb_id_ != inner.kb_id_), None)
+            if host is None:
+                continue
+            entry = self.gazetteer.actor(host.kb_id_)
+            rels = list(getattr(entry, "relations", ()) or ()) if entry else []
+            for pred, other in rels:
+                if other == inner.kb_id_:
+                    if inner.kb_id_ not in reg:
+                        continue
+                    yield host.kb_id_, pred, inner.kb_id_, doc[host.start], "nested-name"
+                    break
+            else:
+                h, i = reg.get(host.kb_id_), reg.get(inner.kb_id_)
+                if h and i and h.type == i.type == "InternationalOrg":
+                    yield host.kb_id_, "part_of", inner.kb_id_, doc[host.start], "nested-name"
+
+    # -- the component -------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        ensure_extensions()
+        at = self._actor_index(doc)
+        reg = entities(doc)
+        found: dict[tuple[str, str, str], ExtractedRelation] = {}
+        sents = list(doc.sents)
+        sent_no = {s.start: k for k, s in enumerate(sents)}
+
+        def add(s: str, p: str, o: str, anchor: Token, rule: str | None) -> None:
+            if rule is None or s == o or s not in reg or o not in reg or reg[s].kind != "actor" or reg[o].kind != "actor":
+                return
+            if p in SYMMETRIC and o < s:
+                s, o = o, s
+            key = (s, p, o)
+            if key in found:
+                return
+            sent = anchor.sent
+            found[key] = ExtractedRelation(s, p, o, modality_of(anchor, sent).value, sent_no.get(sent.start, 0),
+                                           sent.start_char, sent.end_char, sent.text.strip(), rule)
+
+        rules = (self._hyphenated, self._affiliation_phrases, self._titles, self._led_by, self._verbs,
+                 self._between, self._splinter, self._against, self._membership, self._formed_org)
+        for sent in sents:
+            if is_boilerplate(sent):
+                continue
+            for rule in rules:
+                for s, p, o, anchor, name in rule(doc, sent, at):
+                    add(s, p, o, anchor, name)
+        if self.nested_names:
+            for s, p, o, anchor, name in self._nested(doc):
+                add(s, p, o, anchor, name)
+        if self.from_events:
+            for ev in doc._.kg_events or []:
+                if ev.type not in VIOLENT or ev.modality in ("hypothetical", "denied"):
+                    continue
+                for a in ev.agents:
+                    for t in ev.targets:
+                        if t in reg and reg[t].kind == "actor" and reg[t].type != "Person" and reg[a].kind == "actor":
+                            anchor = doc.char_span(ev.start, ev.end, alignment_mode="expand")
+                            if anchor is not None:
+                                add(a, "hostile_to", t, anchor[0], "violent-event")
+        doc._.kg_relations = list(found.values())
+        return doc
+
+
+@Language.factory(
+    "conflict_relations",
+    requires=["doc.spans", "token.dep"],
+    assigns=["doc._.kg_relations"],
+    default_config={"from_events": True, "nested_names": True},
+)
+def make_conflict_relations(nlp: Language, name: str, *, from_events: bool, nested_names: bool) -> ConflictRelations:
+    """Factory: see ``ConflictRelations``."""
+    return ConflictRelations(nlp, name, from_events=from_events, nested_names=nested_names)

@@ -1,0 +1,136 @@
+"""Dependency-tree questions asked the same way under both label schemes.
+
+Why: the project's own pipeline is trained on UD English EWT (``nsubj``,
+``obj``, ``obl`` + ``case``, ``nsubj:pass``), while spaCy's published English
+pipelines use ClearNLP labels (``dobj``, ``prep`` + ``pobj``, ``nsubjpass``,
+``agent``). Extractors ask "subject?", "object?", "prepositional phrases?"
+here and work with either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+__all__ = [
+    "SUBJ",
+    "PASS_SUBJ",
+    "OBJ",
+    "CLAUSE_DEPS",
+    "is_passive",
+    "subjects",
+    "objects",
+    "preps",
+    "agent_phrases",
+    "phrase_tokens",
+    "governing_verb",
+    "conjuncts",
+]
+
+SUBJ = {"nsubj", "csubj", "expl"}
+PASS_SUBJ = {"nsubjpass", "nsubj:pass", "csubjpass", "csubj:pass"}
+OBJ = {"dobj", "obj", "iobj", "dative", "attr", "oprd"}
+AUX_PASS = {"auxpass", "aux:pass"}
+# Children whose subtrees are other clauses: their actors are not this phrase's.
+CLAUSE_DEPS = {"relcl", "acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csubj", "list", "dep"}
+_RELATIVE = {"which", "that", "who", "whom", "whose"}
+_PREP_DEPS = {"obl", "nmod", "obl:npmod", "obl:tmod", "nmod:npmod", "obl:agent"}
+
+
+def is_passive(verb: Token) -> bool:
+    """A passive verb: has a passive subject or passive auxiliary (or a ``by`` agent)."""
+    return any(c.dep_ in PASS_SUBJ | AUX_PASS or c.dep_ == "agent" for c in verb.children)
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """The token and everything coordinated with it ("AQIM, AAD and MUJAO")."""
+    return [tok, *tok.conjuncts]
+
+
+def subjects(verb: Token) -> list[Token]:
+    """Active subjects of a verb, inherited through coordination, control and relative clauses.
+
+    "X attacked and seized Y" gives X to "seized"; "X sought to attack" gives X to
+    "attack"; "groups that attacked" gives "groups" to "attacked".
+    """
+    seen: set[int] = set()
+    tok = verb
+    for _ in range(4):
+        if tok.i in seen:
+            break
+        seen.add(tok.i)
+        subj = [c for c in tok.children if c.dep_ in SUBJ | PASS_SUBJ]
+        active = [c for c in subj if c.dep_ in SUBJ]
+        if active:
+            if all(c.lower_ in _RELATIVE for c in active) and tok.dep_ in ("relcl", "acl:relcl"):
+                return [tok.head]
+            return active
+        if subj:  # passive: the subject is the patient, not the agent
+            return []
+        if tok.dep_ in ("relcl", "acl:relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            return [tok.head]
+        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok:
+            tok = tok.head
+            continue
+        break
+    return []
+
+
+def objects(verb: Token) -> list[Token]:
+    """Direct objects; for a passive verb its (passive) subject, the patient."""
+    out = [c for c in verb.children if c.dep_ in OBJ]
+    if is_passive(verb):
+        out += [c for c in verb.children if c.dep_ in PASS_SUBJ]
+    if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        # "abducted and killed Y": Y is only attached to the last conjunct
+        pass
+    return out
+
+
+def preps(head: Token) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs attached to ``head``: "in Gao" -> ("in", Gao)."""
+    for c in head.children:
+        if c.dep_ == "prep":
+            for gc in c.children:
+                if gc.dep_ in ("pobj", "pcomp"):
+                    for x in conjuncts(gc):
+                        yield c.lower_, x
+        elif c.dep_ == "agent":
+            for gc in c.children:
+                if gc.dep_ == "pobj":
+                    for x in conjuncts(gc):
+                        yield "by", x
+        elif c.dep_ in _PREP_DEPS:
+            case = [gc for gc in c.children if gc.dep_ == "case"]
+            word = " ".join(g.lower_ for g in case) if case else ""
+            for x in conjuncts(c):
+                yield word, x
+
+
+def agent_phrases(verb: Token) -> list[Token]:
+    """The ``by`` phrase of a passive verb."""
+    return [x for word, x in preps(verb) if word == "by"]
+
+
+def phrase_tokens(tok: Token) -> list[Token]:
+    """A phrase's tokens: its subtree without embedded clauses."""
+    out: list[Token] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_DEPS)
+    return sorted(out, key=lambda t: t.i)
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The verb a noun hangs from ("carried out an *attack*" -> carried)."""
+    t = tok
+    for _ in range(3):
+        if t.head is t:
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
