@@ -280,7 +280,7 @@ def draw_timeline(
     if undated:
         note += f"; {undated} undated event{'s' if undated != 1 else ''} not shown"
     note += f".  Merged from {graph.graph.get('reports', '?')} reports in {graph.graph.get('documents', '?')} documents."
-    fig.text(0.14, 0.015, note, fontsize=8, color="#555555", ha="left", va="bottom")
+    ax.annotate(note, xy=(0, 0), xycoords="axes fraction", xytext=(0, -30), textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top")
     if output is not None:
         save_figure(fig, output)
     return fig
@@ -355,9 +355,11 @@ def actor_map_graph(
                 for t in e["targets"]:
                     if a != t and a in shown and t in shown and graph.nodes[t].get("kind") == "actor":
                         against[(a, t)] += 1
-        for (a, t), n in sorted(against.items()):
-            if not (m.has_edge(a, t) or m.has_edge(t, a)):
-                m.add_edge(a, t, key="acted_against", kind="derived", predicate="acted_against", count=n)
+        # The most repeated pairs only, so a busy corpus does not become a hairball.
+        pairs = [(p, n) for p, n in against.items() if not (m.has_edge(*p) or m.has_edge(p[1], p[0]))]
+        pairs.sort(key=lambda pn: (-pn[1], pn[0]))
+        for (a, t), n in pairs[: max(12, m.number_of_nodes())]:
+            m.add_edge(a, t, key="acted_against", kind="derived", predicate="acted_against", count=n)
     return m, len(active) - len(shown)
 
 
@@ -421,7 +423,10 @@ def draw_actor_map(
             i = pair_count[frozenset((u, v))]
             pair_count[frozenset((u, v))] += 1
             rad = 0.0 if i == 0 else (0.18 * ((i + 1) // 2) * (1 if i % 2 else -1))
-            width = 1.0 if d.get("kind") == "derived" else 1.4 + 0.5 * min(d.get("source_count", 1) - 1, 4)
+            if d.get("kind") == "derived":
+                width = 0.8 + 0.4 * min(d.get("count", 1) - 1, 4)
+            else:
+                width = 1.4 + 0.5 * min(d.get("source_count", 1) - 1, 4)
             arrow = FancyArrowPatch(
                 pos[u], pos[v], arrowstyle="-|>" if directed else "-", mutation_scale=11,
                 connectionstyle=f"arc3,rad={rad}", color=color, linestyle=ls, linewidth=width,
