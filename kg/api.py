@@ -59,6 +59,8 @@ __all__ = [
     "build",
     "BuildResult",
     "OUTPUT_FILES",
+    "DocRecord",
+    "KgError",
 ]
 
 

@@ -132,14 +132,11 @@ def collect_records(
 
 
 def _write_ttl(records: list[DocRecord], path: Path) -> None:
-    from kg.outputs import atomic_path
-
     try:
         from kg.rdf import export_records
     except ImportError as exc:
         raise KgError(f"RDF export is not available in this install ({exc})") from exc
-    with atomic_path(path) as tmp:
-        export_records(records, tmp, fmt="ttl")
+    export_records(records, path, fmt="ttl")  # atomic itself: PATH.tmp, then renamed
 
 
 def build(

@@ -212,3 +212,25 @@ def test_actor_maps_per_year_script(small_records_path, tmp_path):
     assert sorted(p.name for p in (tmp_path / "maps").iterdir()) == [
         "actor-map-2021.png", "actor-map-2023.png", "actor-map-2024.png",
     ]
+
+
+def test_build_loads_neo4j_when_asked(small_records_path, monkeypatch, tmp_path):
+    calls = {}
+
+    def load_records(records, *, uri=None, progress=False, **kw):
+        calls["uri"], calls["docs"] = uri, [r.doc_id for r in records]
+        return types.SimpleNamespace(documents=len(calls["docs"]), nodes_created=42, seconds=0.5)
+
+    monkeypatch.setitem(sys.modules, "kg.store", types.SimpleNamespace(load_records=load_records))
+    result = _kg("build", "--records", small_records_path, "-o", tmp_path / "out", "--neo4j", "bolt://db:7687", "--no-progress")
+    assert calls["uri"] == "bolt://db:7687" and len(calls["docs"]) == 3
+    assert "neo4j: loaded 3 documents into bolt://db:7687 (42 new nodes" in result.output
+
+
+def test_api_exports_are_complete():
+    import kg.api
+
+    for name in kg.api.__all__:
+        assert hasattr(kg.api, name), name
+    public = {n for n, v in vars(kg.api).items() if not n.startswith("_") and callable(v) and getattr(v, "__module__", "").startswith("kg.")}
+    assert public <= set(kg.api.__all__)

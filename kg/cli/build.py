@@ -65,7 +65,11 @@ def build_cmd(
     typer.echo(f"events: {result.reports} reported -> {result.events} after merging ({merged} duplicate reports merged)")
     typer.echo(f"map layer: {result.located} located events ({result.unlocated} without coordinates left out)")
     if result.neo4j is not None:
-        typer.echo(f"neo4j: {result.neo4j}")
+        stats = result.neo4j
+        typer.echo(
+            f"neo4j: loaded {getattr(stats, 'documents', '?')} documents into {neo4j} "
+            f"({getattr(stats, 'nodes_created', '?')} new nodes, {getattr(stats, 'seconds', 0.0):.1f} s)"
+        )
     typer.echo(f"wrote {len(result.files)} files to {result.out_dir}: " + ", ".join(p.name for p in result.files))
     if not result.ok:
         raise typer.Exit(1)
