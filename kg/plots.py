@@ -440,19 +440,17 @@ def draw_actor_map(
             s=[sizes[a] for a in nodes], c=[node_color(m.nodes[a]) for a in nodes],
             edgecolors="white", linewidths=1.2, zorder=2,
         )
-        halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-        for a in nodes:
-            d = m.nodes[a]
-            r_pts = math.sqrt(sizes[a]) / 2
-            ax.annotate(
-                _text(d.get("short") or d.get("name") or a), xy=pos[a], xytext=(0, -(r_pts + 5)),
-                textcoords="offset points", ha="center", va="top", fontsize=8.5, zorder=3,
-                path_effects=halo, color="#111111",
-            )
         xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
         padx, pady = 0.12 * (max(xs) - min(xs) or 1), 0.12 * (max(ys) - min(ys) or 1)
         ax.set_xlim(min(xs) - padx, max(xs) + padx)
         ax.set_ylim(min(ys) - pady, max(ys) + pady)
+        labels = {a: _text(m.nodes[a].get("short") or m.nodes[a].get("name") or a) for a in nodes}
+        halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+        for a, (dx, dy, ha, va) in _label_offsets(ax, pos, sizes, labels, fontsize=8.5).items():
+            ax.annotate(
+                labels[a], xy=pos[a], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                fontsize=8.5, zorder=3, path_effects=halo, color="#111111",
+            )
     else:
         ax.text(0.5, 0.5, "no actors match", ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
 
@@ -488,3 +486,41 @@ def draw_actor_map(
     if output is not None:
         save_figure(fig, output)
     return fig
+
+
+def _label_offsets(ax, pos, sizes, labels, *, fontsize: float) -> dict[str, tuple[float, float, str, str]]:
+    """Put each node label below, above, right or left of its node, wherever it overlaps least.
+
+    Works in points from the axes' current limits; bigger nodes choose first.
+    """
+    to_pt = 72.0 / ax.figure.dpi
+    centre = {a: ax.transData.transform(pos[a]) * to_pt for a in pos}
+    obstacles = []
+    for a in pos:
+        r = math.sqrt(sizes[a]) / 2
+        x, y = centre[a]
+        obstacles.append((a, (x - r, y - r, x + r, y + r)))
+
+    def overlap(b1, b2) -> float:
+        w = min(b1[2], b2[2]) - max(b1[0], b2[0])
+        h = min(b1[3], b2[3]) - max(b1[1], b2[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    out = {}
+    for a in sorted(pos, key=lambda a: (-sizes[a], a)):
+        x, y = centre[a]
+        r = math.sqrt(sizes[a]) / 2 + 3
+        w, h = 0.58 * fontsize * len(labels[a]), 1.25 * fontsize
+        options = [
+            ((0, -r, "center", "top"), (x - w / 2, y - r - h, x + w / 2, y - r)),
+            ((0, r, "center", "bottom"), (x - w / 2, y + r, x + w / 2, y + r + h)),
+            ((r, 0, "left", "center"), (x + r, y - h / 2, x + r + w, y + h / 2)),
+            ((-r, 0, "right", "center"), (x - r - w, y - h / 2, x - r, y + h / 2)),
+        ]
+        best = min(
+            range(len(options)),
+            key=lambda i: (sum(overlap(options[i][1], b) for owner, b in obstacles if owner != a), i),
+        )
+        out[a] = options[best][0]
+        obstacles.append((None, options[best][1]))
+    return out
