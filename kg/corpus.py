@@ -21,11 +21,14 @@ Merge rule (also in ``docs/build.md``):
   4. the arguments overlap: they share an agent or a target (for
      ``armed_clash``, whose sides are symmetric, any participant); two
      reports with no agents and no targets must share a location.
-  Reports are clustered per type with complete linkage: candidate pairs are
-  taken strongest first (then by a content key) and two clusters join only
-  if every pair across them is compatible, so a vague report ("JNIM attacked
-  in Mali in 2024") cannot chain two distinct attacks into one. The result
-  does not depend on record or event order.
+  A report compatible with two reports that are not compatible with each
+  other ("JNIM attacked in Mali in March 2024" next to attacks on Kati on
+  1 March and on Timbuktu on 5 March) is ambiguous: it stays an event of
+  its own rather than being credited to one of them. The others are
+  clustered per type with complete linkage: candidate pairs are taken
+  strongest first (then by a content key) and two clusters join only if
+  every pair across them is compatible, so nothing chains two distinct
+  events into one. The result does not depend on record or event order.
   The merged event unions agents and targets, keeps the most precise date
   and the most specific location, the highest stated fatalities with the
   range (``fatalities_min``/``fatalities_max``), the strongest modality
@@ -408,13 +411,28 @@ def _cluster(reports: list[_Report], places: dict[str, CorpusPlace]) -> list[lis
                     scored.append((-_pair_score(a.event, b.event), a.key, b.key, *pair))
     scored.sort()
 
+    def ok(p: int, q: int) -> bool:
+        return p == q or ((p, q) if p < q else (q, p)) in compatible
+
+    # A report compatible with two reports that are not compatible with each
+    # other could belong to either of two distinct events: keep it on its own
+    # rather than credit it to one of them.
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for i, j in compatible:
+        neighbours[i].append(j)
+        neighbours[j].append(i)
+    ambiguous = {
+        r for r, ns in neighbours.items()
+        if any(not ok(p, q) for x, p in enumerate(ns) for q in ns[x + 1 :])
+    }
+
     clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
     owner = list(range(n))
     for *_ignored, i, j in scored:
         ci, cj = owner[i], owner[j]
-        if ci == cj:
+        if ci == cj or i in ambiguous or j in ambiguous:
             continue
-        if all(((p, q) if p < q else (q, p)) in compatible for p in clusters[ci] for q in clusters[cj]):
+        if all(ok(p, q) for p in clusters[ci] for q in clusters[cj]):
             keep, gone = (ci, cj) if ci < cj else (cj, ci)
             for m in clusters[gone]:
                 owner[m] = keep
