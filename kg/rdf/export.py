@@ -57,8 +57,8 @@ FORMATS: dict[str, str] = {
 _QUAD_FORMATS = frozenset({"trig", "nq"})
 _SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".trig": "trig", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld"}
 
-GEO = "http://www.opengis.net/ont/geosparql#"
-SF = "http://www.opengis.net/ont/sf#"
+GEO = PREFIXES["geo"]
+SF = PREFIXES["sf"]
 
 _ACTOR_CLASS = {
     "ArmedGroup": str(CKG.ArmedGroup),
@@ -180,22 +180,10 @@ def _provenance(node: str, fact, doc: str, activity: str, m: IriMinter, out: lis
         shared.extend([(agent, _TYPE, _P["SoftwareAgent"]), (agent, _LABEL, Lit(fact.extractor))])
 
 
-def record_triples(record: DocRecord, m: IriMinter, *, quads: bool = False) -> RecordTriples:
-    """Everything one record says, as triples sorted by destination (see ``RecordTriples``).
-
-    Args:
-        record (DocRecord): the record.
-        m (IriMinter): mints IRIs under the export's base.
-        quads (bool): add the PROV description of the named graph (TriG/N-Quads). Defaults to False.
-    """
+def _document(record: DocRecord, m: IriMinter, quads: bool, meta: list[Triple], shared: list[Triple]) -> None:
+    """The document, the run that read it and (quads) the graph of its assertions."""
     rid = record.doc_id
     doc, activity, graph = m.doc(rid), m.extraction(rid), m.graph(rid)
-    shared: list[Triple] = []
-    meta: list[Triple] = []
-    claims: list[Triple] = []
-    assertions: list[Triple] = []
-
-    # The document, the run that read it and (quads) the graph of its assertions.
     meta += [
         (doc, _TYPE, _C["Document"]),
         (doc, _TYPE, str(SDO.CreativeWork)),
@@ -212,45 +200,40 @@ def record_triples(record: DocRecord, m: IriMinter, *, quads: bool = False) -> R
     if record.source:
         meta.append((doc, str(SDO.publisher), Lit(record.source)))
     if record.published:
-        ts = _date_terms(record.published, f"{rid}: published")[0][1]
-        meta.append((doc, str(SDO.datePublished), ts))
+        meta.append((doc, str(SDO.datePublished), _date_terms(record.published, f"{rid}: published")[0][1]))
     if record.pipeline:
         agent = m.agent(record.pipeline)
         meta.append((activity, _P["wasAssociatedWith"], agent))
         shared += [(agent, _TYPE, _P["SoftwareAgent"]), (agent, _LABEL, Lit(record.pipeline))]
     if quads:
-        meta += [
-            (graph, _TYPE, _P["Bundle"]),
-            (graph, _P["wasDerivedFrom"], doc),
-            (graph, _P["wasGeneratedBy"], activity),
-        ]
+        meta += [(graph, _TYPE, _P["Bundle"]), (graph, _P["wasDerivedFrom"], doc), (graph, _P["wasGeneratedBy"], activity)]
 
-    # Actors and places: the record's canonical ids are the keys.
-    actor_iris = {}
+
+def _named(iri: str, kind: str, name: str, key: str, aliases: list[str], qid: str | None, out: list[Triple]) -> None:
+    """Types, identifier, names and Wikidata link shared by actors and places."""
+    out += [(iri, _TYPE, kind), (iri, _ID, Lit(key)), (iri, _NAME, Lit(name)), (iri, _LABEL, Lit(name))]
+    out += [(iri, _ALT, Lit(alias)) for alias in aliases if alias != name]
+    if qid and _QID_RE.match(qid):
+        out.append((iri, _SAME, f"{WD}{qid}"))
+
+
+def _actors(record: DocRecord, m: IriMinter, shared: list[Triple]) -> dict[str, str]:
+    """Actors of the record (their canonical ids are the keys); returns id -> IRI."""
+    iris = {}
     for a in record.actors:
-        iri = actor_iris[a.id] = m.actor(a.id)
-        shared += [
-            (iri, _TYPE, _S["Actor"]),
-            (iri, _TYPE, _ACTOR_CLASS[a.type.value]),
-            (iri, _ID, Lit(a.id)),
-            (iri, _NAME, Lit(a.name)),
-            (iri, _LABEL, Lit(a.name)),
-        ]
-        shared += [(iri, _ALT, Lit(alias)) for alias in a.aliases if alias != a.name]
-        if a.qid and _QID_RE.match(a.qid):
-            shared.append((iri, _SAME, f"{WD}{a.qid}"))
-    place_iris = {}
+        iri = iris[a.id] = m.actor(a.id)
+        shared.append((iri, _TYPE, _S["Actor"]))
+        _named(iri, _ACTOR_CLASS[a.type.value], a.name, a.id, a.aliases, a.qid, shared)
+    return iris
+
+
+def _places(record: DocRecord, m: IriMinter, shared: list[Triple]) -> dict[str, str]:
+    """Places of the record with WGS84 and GeoSPARQL coordinates; returns id -> IRI."""
+    iris = {}
     for p in record.places:
-        iri = place_iris[p.id] = m.place(p.id)
-        shared += [
-            (iri, _TYPE, _S["Place"]),
-            (iri, _TYPE, _PLACE_CLASS[p.type.value]),
-            (iri, _TYPE, GEO + "Feature"),
-            (iri, _ID, Lit(p.id)),
-            (iri, _NAME, Lit(p.name)),
-            (iri, _LABEL, Lit(p.name)),
-        ]
-        shared += [(iri, _ALT, Lit(alias)) for alias in p.aliases if alias != p.name]
+        iri = iris[p.id] = m.place(p.id)
+        shared += [(iri, _TYPE, _S["Place"]), (iri, _TYPE, GEO + "Feature")]
+        _named(iri, _PLACE_CLASS[p.type.value], p.name, p.id, p.aliases, p.qid, shared)
         if p.country:
             shared.append((iri, _C["countryCode"], Lit(p.country)))
         if p.lat is not None and p.lon is not None:
@@ -263,15 +246,17 @@ def record_triples(record: DocRecord, m: IriMinter, *, quads: bool = False) -> R
                 (geom, _TYPE, SF + "Point"),
                 (geom, GEO + "asWKT", Lit(f"POINT({lon} {lat})", GEO + "wktLiteral")),
             ]
-        if p.qid and _QID_RE.match(p.qid):
-            shared.append((iri, _SAME, f"{WD}{p.qid}"))
         if p.geonames_id is not None:
             shared.append((iri, _SAME, f"{GEONAMES}{p.geonames_id}/"))
+    return iris
 
-    # Events: one node per event_key, one assertion node per document.
+
+def _events(record, m, actor_iris, place_iris, claims, assertions, shared) -> None:
+    """Events: one node per ``event_key`` (claims), one assertion node per document."""
+    rid = record.doc_id
+    doc, activity = m.doc(rid), m.extraction(rid)
     for e in record.events:
         ev = m.event(e)
-        where = f"{rid}: event {e.type.value}"
         claims += [(ev, _TYPE, _S["Event"]), (ev, _S["eventType"], _C[e.type.value])]
         for ref in e.agents:
             who = actor_iris.get(ref) or place_iris[ref]
@@ -285,24 +270,29 @@ def record_triples(record: DocRecord, m: IriMinter, *, quads: bool = False) -> R
                 claims.append((ev, _C["hasTarget"], place_iris[ref]))
         if e.location is not None:
             claims.append((ev, _S["hasPlace"], place_iris[e.location]))
-        claims += [(ev, p, o) for p, o in _date_terms(e.date, where)]
-        if e.fatalities is not None:
-            claims.append((ev, _C["fatalities"], Lit(str(e.fatalities), _INT)))
+        claims += [(ev, p, o) for p, o in _date_terms(e.date, f"{rid}: event {e.type.value}")]
         node = m.event_assertion(rid, e)
         assertions += [(node, _TYPE, _C["EventAssertion"]), (node, _TYPE, _P["Entity"]), (node, _C["assertionOf"], ev)]
         if e.fatalities is not None:
-            assertions.append((node, _C["fatalities"], Lit(str(e.fatalities), _INT)))
+            toll = Lit(str(e.fatalities), _INT)
+            claims.append((ev, _C["fatalities"], toll))
+            assertions.append((node, _C["fatalities"], toll))
         _provenance(node, e, doc, activity, m, assertions, shared)
 
-    # Relations: the plain triple where stated as fact, and a reified statement per document.
+
+def _relations(record, m, actor_iris, claims, assertions, shared) -> None:
+    """Relations: the plain triple where stated as fact, and a reified statement per document."""
+    rid = record.doc_id
+    doc, activity = m.doc(rid), m.extraction(rid)
     for r in record.relations:
         pred = _C[r.predicate.value]
+        symmetric = r.predicate in SYMMETRIC_PREDICATES
         s, o = actor_iris[r.subject], actor_iris[r.object]
-        if r.predicate in SYMMETRIC_PREDICATES and o < s:
+        if symmetric and o < s:
             s, o = o, s
         if Modality(r.modality) not in _NOT_STATED:
             claims.append((s, pred, o))
-            if r.predicate in SYMMETRIC_PREDICATES:
+            if symmetric:
                 claims.append((o, pred, s))
         node = m.relation_assertion(rid, r)
         assertions += [
@@ -317,10 +307,28 @@ def record_triples(record: DocRecord, m: IriMinter, *, quads: bool = False) -> R
         ]
         if r.date is not None:
             assertions.append((node, _TYPE, _S["Temporary"]))
-            assertions += [(node, p, o2) for p, o2 in _date_terms(r.date, f"{rid}: relation {r.predicate.value}")]
+            assertions += [(node, p, v) for p, v in _date_terms(r.date, f"{rid}: relation {r.predicate.value}")]
         _provenance(node, r, doc, activity, m, assertions, shared)
 
-    return RecordTriples(shared, meta, claims, assertions, graph)
+
+def record_triples(record: DocRecord, m: IriMinter, *, quads: bool = False) -> RecordTriples:
+    """Everything one record says, as triples sorted by destination (see ``RecordTriples``).
+
+    Args:
+        record (DocRecord): the record.
+        m (IriMinter): mints IRIs under the export's base.
+        quads (bool): add the PROV description of the named graph (TriG/N-Quads). Defaults to False.
+    """
+    shared: list[Triple] = []
+    meta: list[Triple] = []
+    claims: list[Triple] = []
+    assertions: list[Triple] = []
+    _document(record, m, quads, meta, shared)
+    actor_iris = _actors(record, m, shared)
+    place_iris = _places(record, m, shared)
+    _events(record, m, actor_iris, place_iris, claims, assertions, shared)
+    _relations(record, m, actor_iris, claims, assertions, shared)
+    return RecordTriples(shared, meta, claims, assertions, m.graph(record.doc_id))
 
 
 class _RecentSet:
@@ -433,10 +441,12 @@ class _TurtleWriter(_Writer):
 
     def __init__(self, out, base):
         super().__init__(out, base)
-        self.c = _Compactor(PREFIXES)
+        # Data prefixes make nodes readable: actor:jnim, place:place-kati, event:attack-3229..., doc:brief-a
+        self.prefixes = {**PREFIXES, **{p: f"{base}{p}/" for p in ("actor", "place", "event", "doc", "agent")}}
+        self.c = _Compactor(self.prefixes)
 
     def start(self):
-        self.out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n")
+        self.out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()) + "\n")
 
     def term(self, t: Term) -> str:
         if isinstance(t, Lit):
