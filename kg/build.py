@@ -176,7 +176,10 @@ def build(
     from kg.plots import draw_actor_map, draw_timeline
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(out, f"cannot create the output folder: {exc.strerror or exc}") from exc
     result = BuildResult(out_dir=out)
     records = collect_records(
         corpus, out, records_path=records_path, model=model, progress=progress, errors=result.input_errors

@@ -86,6 +86,12 @@ def test_nothing_processable_fails_cleanly(tmp_path):
     assert not (tmp_path / "out" / "records.jsonl").exists()
 
 
+def test_output_folder_that_is_a_file(small_records_path, tmp_path):
+    (tmp_path / "out").write_text("a file")
+    result = _kg("build", "--records", small_records_path, "-o", tmp_path / "out", "--no-progress")
+    assert result.exit_code == 1 and "cannot create the output folder" in result.output
+
+
 def test_build_needs_an_input(tmp_path):
     result = _kg("build", "-o", tmp_path / "out")
     assert result.exit_code != 0

@@ -62,7 +62,10 @@ def build_cmd(
     merged = result.reports - result.events
     typer.echo(f"documents: {result.documents}" + (f" ({len(result.input_errors)} skipped)" if result.input_errors else ""))
     typer.echo(f"actors: {result.actors}  places: {result.places}  relations: {result.relations}")
-    typer.echo(f"events: {result.reports} reported -> {result.events} after merging ({merged} duplicate reports merged)")
+    typer.echo(
+        f"events: {result.reports} reported -> {result.events} after merging "
+        f"({merged} repeated report{'' if merged == 1 else 's'} merged into the events they repeat)"
+    )
     typer.echo(f"map layer: {result.located} located events ({result.unlocated} without coordinates left out)")
     if result.neo4j is not None:
         stats = result.neo4j
