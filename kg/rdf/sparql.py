@@ -13,6 +13,8 @@ Kinds: ``actor`` (an IRI or an actor id, minted under the export's base),
 ``event`` (an IRI or an event key), ``predicate`` and ``eventtype`` (an IRI or
 a FORMAT.md name), ``date`` and ``date_end`` (``YYYY``, ``YYYY-MM`` or
 ``YYYY-MM-DD``: the first, resp. last, day of that period, as ``xsd:date``).
+A string that looks like an absolute IRI (``scheme:rest``) is taken as an IRI;
+for an id holding a colon pass ``URIRef(actor_iri(id))``.
 """
 
 from __future__ import annotations
