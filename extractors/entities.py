@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+import ontology
 from extractors.common import ACTOR, MENTIONS, PLACE, Entity, ensure_extensions, entities
 from kg.names import normalize_name, slugify
 
@@ -115,6 +117,9 @@ class ConflictEntities:
         self.use_ner = use_ner
         self.geocode_unknown = geocode_unknown
         self.gazetteer = load_gazetteer(actors_path, places_path) if (actors_path or places_path) else load_gazetteer()
+        lists = yaml.safe_load(ontology.path("not_actors.yaml").read_text(encoding="utf-8"))
+        self.not_actors = {normalize_name(n) for n in lists["news_and_platforms"]}
+        self.not_place_before = set(lists["not_place_before"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact: dict[str, set[str]] = {}  # match key -> aliases that must match case-exactly
         self._surface: dict[str, str] = {}  # normalised alias -> match key (for glued-word repair)
@@ -173,6 +178,9 @@ class ConflictEntities:
             candidates.append(span)
         candidates.extend(self._glued(doc, candidates, in_citation))
         kept, nested = self._resolve_overlaps(candidates)
+        kept = [s for s in kept if not self._modifier_place(doc, s)]
+        kept = self._metonyms(doc, kept)
+        kept += self._state_places(doc, kept, nested)
         if self.use_ner:
             kept.extend(self._from_ner(doc, kept, in_citation))
         kept.sort(key=lambda s: (s.start, s.end, s.label_))
@@ -237,6 +245,40 @@ class ConflictEntities:
             p = self.gazetteer.country_place(a.country)
             return p.id if p else None
         return None
+
+    def _modifier_place(self, doc: Doc, span: Span) -> bool:
+        """'Berber people', 'the Algiers Accord': a place name modifying another noun is no place of the story."""
+        if span.label_ != PLACE or span.end >= len(doc):
+            return False
+        return doc[span.end].lower_ in self.not_place_before
+
+    def _metonyms(self, doc: Doc, kept: list[Span]) -> list[Span]:
+        """A capital that acts ('Moscow responds', "Bamako's decision") stands for its State."""
+        out = []
+        for s in kept:
+            actor = self.gazetteer.lookup_metonym(s.text) if s.label_ == PLACE else None
+            root = s.root
+            acting = root.dep_ in ("nsubj", "poss", "nmod:poss") or (s.end < len(doc) and doc[s.end].lower_ in ("'s", "\u2019s"))
+            if actor is not None and acting:
+                out.append(Span(doc, s.start, s.end, label=ACTOR, kb_id=actor.id))
+            else:
+                out.append(s)
+        return out
+
+    def _state_places(self, doc: Doc, kept: list[Span], nested: list[Span]) -> list[Span]:
+        """'the Emir of Qatar', 'Government of Mali': the country inside a State's name is named as a place too."""
+        out = []
+        for inner in nested:
+            if inner.label_ != PLACE:
+                continue
+            host = next((k for k in kept if k.label_ == ACTOR and k.start <= inner.start and inner.end <= k.end), None)
+            place = self.gazetteer.place(inner.kb_id_)
+            if host is None or place is None or str(getattr(place.type, "value", place.type)) != "Country":
+                continue
+            actor = self.gazetteer.actor(host.kb_id_)
+            if actor is not None and actor.country == place.country and str(getattr(actor.type, "value", actor.type)) == "State":
+                out.append(inner)
+        return out
 
     @staticmethod
     def _resolve_overlaps(candidates: list[Span]) -> tuple[list[Span], list[Span]]:
@@ -328,6 +370,8 @@ class ConflictEntities:
         return None
 
     def _org(self, doc: Doc, span: Span) -> Span | None:
+        if normalize_name(span.text) in self.not_actors:
+            return None
         entry = self.gazetteer.lookup_actor(span.text)
         if entry is not None:
             self._register(doc, f"actor|{entry.id}")

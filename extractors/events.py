@@ -422,7 +422,7 @@ class ConflictEvents:
                 ev = self._event(doc, sent, k, trig, actor_at, place_at)
                 if ev is not None:
                     found.append(ev)
-            events.extend(_dedupe(found))
+            events.extend(_split_advisories(_dedupe(found)))
         doc._.kg_events = events
         return doc
 
@@ -434,6 +434,18 @@ def place_at_values(place_at: dict[int, list[Span]], sent: Span) -> list[Span]:
             if (s.start, s.kb_id_) not in seen:
                 seen.add((s.start, s.kb_id_))
                 out.append(s)
+    return out
+
+
+def _split_advisories(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """An evacuation advisory is each government's own act towards its own nationals: one event per state."""
+    out: list[ExtractedEvent] = []
+    for ev in events:
+        if ev.type == "evacuation_advisory" and len(ev.agents) > 1:
+            for a in ev.agents:
+                out.append(ExtractedEvent(**{**ev.__dict__, "agents": [a]}))
+        else:
+            out.append(ev)
     return out
 
 

@@ -69,9 +69,8 @@ class ConflictLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
-        new: list[Span] = []
-        new += self._acronyms(doc)
-        self._commit(doc, new)
+        self._parenthetical(doc)
+        self._commit(doc, self._acronyms(doc))
         self._commit(doc, self._surnames(doc))
         self._commit(doc, self._generics(doc))
         self._commit(doc, self._coref(doc))
@@ -194,22 +193,63 @@ class ConflictLinker:
     # 3. generic descriptions ------------------------------------------------------
 
     def _generics(self, doc: Doc) -> list[Span]:
+        """'the junta', 'military authorities': the candidate of the document's dominant country wins."""
         if not self._generic:
             return []
+        reg = entities(doc)
+        weight: dict[str, int] = {}
+        present: set[str] = set()
+        for s in mentions(doc):
+            ent = reg.get(s.kb_id_)
+            present.add(s.kb_id_)
+            if ent is not None and ent.country:
+                weight[ent.country] = weight.get(ent.country, 0) + 1
         out: list[Span] = []
-        present = {s.kb_id_ for s in mentions(doc)}
-        countries = {e.country for e in entities(doc).values() if e.country}
-        for entries in self._generic.values():
-            for entry in entries:
-                if not (entry.id in present or (entry.country and entry.country in countries)):
+        phrases = sorted(self._generic, key=len, reverse=True)
+        for key in phrases:
+            cands = self._generic[key]
+            best = max(cands, key=lambda e: (e.id in present, weight.get(e.country or "", 0)))
+            if best.id not in present and weight.get(best.country or "", 0) == 0:
+                continue
+            if len(cands) > 1 and best.id not in present and sorted(weight.get(c.country or "", 0) for c in cands)[-2:] == [weight.get(best.country or "", 0)] * 2:
+                continue  # two countries equally likely: leave it unresolved
+            for alias in best.generic:
+                if normalize_name(alias) != key:
                     continue
-                for alias in entry.generic:
-                    for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", doc.text, re.IGNORECASE):
-                        span = doc.char_span(m.start(), m.end(), label=ACTOR, kb_id=entry.id)
-                        if span is not None and self._free(doc, span.start, span.end):
-                            out.append(span)
-                break
+                for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", doc.text, re.IGNORECASE):
+                    span = doc.char_span(m.start(), m.end(), label=ACTOR, kb_id=best.id)
+                    if span is not None and self._free(doc, span.start, span.end) and not any(o.start < span.end and span.start < o.end for o in out):
+                        out.append(span)
+                        if best.id not in reg:
+                            reg[best.id] = Entity(best.id, "actor", best.name, str(getattr(best.type, "value", best.type)), {best.name}, "gazetteer", qid=best.qid, country=best.country)
+                        reg[best.id].aliases.add(span.text)
         return out
+
+    # 1b. "Tuareg rebels (Azawad Liberation Front)" ---------------------------------
+
+    def _parenthetical(self, doc: Doc) -> None:
+        """A descriptive name followed by a proper name in brackets is that proper name."""
+        ments = [s for s in mentions(doc) if s.label_ == ACTOR]
+        by_start = {s.start: s for s in ments}
+        for s in list(ments):
+            if s.end + 1 >= len(doc) or doc[s.end].text != "(":
+                continue
+            inner = by_start.get(s.end + 1)
+            if inner is None or inner.kb_id_ == s.kb_id_ or inner.end >= len(doc) or doc[inner.end].text != ")":
+                continue
+            if not s[-1].text[:1].islower():  # "Tuareg rebels", "Russian forces": descriptive, not a name
+                continue
+            reg = entities(doc)
+            if inner.kb_id_ in reg:
+                reg[inner.kb_id_].aliases.add(s.text)
+                self._relabel(doc, s, inner.kb_id_)
+
+
+    @staticmethod
+    def _relabel(doc: Doc, old: Span, new_id: str) -> None:
+        spans = [x for x in mentions(doc) if not (x.start == old.start and x.end == old.end and x.label_ == ACTOR)]
+        spans.append(Span(doc, old.start, old.end, label=ACTOR, kb_id=new_id))
+        doc.spans[MENTIONS] = sorted(spans, key=lambda x: (x.start, x.end, x.label_))
 
     # 4. nominal coreference ------------------------------------------------------
 

@@ -27,7 +27,12 @@ _ACTING_DEPS = {"nsubj", "nsubjpass", "nsubj:pass", "poss", "nmod:poss", "agent"
 
 
 def _acting(span) -> bool:
+    """Subject or possessor, directly or as one of a coordinated list ("Mali, Niger and Chad formed...")."""
     root = span.root
+    for _ in range(6):
+        if root.dep_ != "conj" or root.head is root:
+            break
+        root = root.head
     if root.dep_ in _ACTING_DEPS:
         return True
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
@@ -66,9 +71,9 @@ def doc_to_record(doc: Doc, article: Article, pipeline: str | None = None) -> Do
 
     actors = []
     for ent_id, spans in actor_mentions.items():
-        if ent_id not in keep_actor and ent_id not in used:
-            continue
         e = reg[ent_id]
+        if ent_id not in used and (ent_id not in keep_actor or (e.source != "gazetteer" and e.type == "Other")):
+            continue  # a country named only as a place; an untyped new name that takes part in nothing
         aliases = list(dict.fromkeys([e.name, *sorted(e.aliases)]))
         actors.append(Actor(id=e.id, name=e.name, type=e.type, aliases=aliases, qid=e.qid, mentions=mention_list(spans)))
     actor_ids = {a.id for a in actors}

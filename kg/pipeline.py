@@ -43,11 +43,20 @@ def build_pipeline(model: str | None = None, *, domain: bool = True) -> Any:
     if missing:
         raise PipelineError(f"pipeline {model or DEFAULT_PIPELINE!r} lacks {sorted(missing)}; extraction needs a dependency parser")
     nlp.max_length = MAX_CHARS
+    _split_glued_quotes(nlp)
     nlp.add_pipe("conflict_lines", before="parser")
     if domain:
         for name in DOMAIN_COMPONENTS:
             nlp.add_pipe(name)
     return nlp
+
+
+def _split_glued_quotes(nlp: Any) -> None:
+    """Split words glued to a quotation mark by bad extraction ('Korps”associated' -> 'Korps', '”', 'associated')."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])[”“\"](?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def pipeline_label(nlp: Any) -> str:
