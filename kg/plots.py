@@ -412,8 +412,8 @@ def draw_actor_map(
                 simple[u][v]["weight"] += w
             else:
                 simple.add_edge(u, v, weight=w)
-        pos = nx.spring_layout(simple, seed=seed, k=2.2 / math.sqrt(max(n, 1)), iterations=300, weight="weight")
-        sizes = {a: 140 + 260 * math.sqrt(m.nodes[a]["events"]) for a in m.nodes}
+        pos = _packed_layout(simple, seed=seed)
+        sizes = {a: _node_area(m.nodes[a]["events"]) for a in m.nodes}
 
         # Edges first; parallel edges between one pair bend apart.
         pair_count: Counter[frozenset] = Counter()
@@ -466,7 +466,7 @@ def draw_actor_map(
     if any(d.get("kind") == "derived" for *_e, d in m.edges(data=True)):
         pred_handles.append(Line2D([], [], color=_ACTED_AGAINST[0], lw=1.5, marker=">", markersize=5, label="acted against (events)"))
     size_handles = [
-        Line2D([], [], marker="o", ls="", color="#999999", markersize=math.sqrt(140 + 260 * math.sqrt(k)) * 0.75, label=f"{k} event{'s' if k != 1 else ''}")
+        Line2D([], [], marker="o", ls="", color="#999999", markersize=math.sqrt(_node_area(k)), label=f"{k} event{'s' if k != 1 else ''}")
         for k in (1, 5, 20)
     ]
     x0 = side / (side + 3.2) + 0.005
@@ -524,3 +524,73 @@ def _label_offsets(ax, pos, sizes, labels, *, fontsize: float) -> dict[str, tupl
         out[a] = options[best][0]
         obstacles.append((None, options[best][1]))
     return out
+
+
+def _packed_layout(g: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
+    """Lay out each connected component on its own and pack them in rows.
+
+    A force layout of the whole graph pushes small components to the edges and
+    crushes the big one in the middle; laying components out separately, each
+    scaled by the square root of its size, keeps the node density even.
+    Isolated actors go last, in a grid. Deterministic for a given seed.
+    """
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    blocks: list[dict[str, tuple[float, float]]] = []
+    singles = [c[0] for c in comps if len(c) == 1]
+    for comp in (c for c in comps if len(c) > 1):
+        if len(comp) == 2:
+            local = {comp[0]: (-0.5, 0.0), comp[1]: (0.5, 0.0)}
+        else:
+            sub = g.subgraph(comp)
+            raw = nx.spring_layout(sub, seed=seed, k=2.0 / math.sqrt(len(comp)), iterations=500, weight=None)
+            local = _spread({a: (float(x), float(y)) for a, (x, y) in raw.items()}, min_dist=1.4 / math.sqrt(len(comp)))
+        scale = math.sqrt(len(comp))
+        xs, ys = [p[0] for p in local.values()], [p[1] for p in local.values()]
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+        blocks.append({a: ((x - cx) / half * scale, (y - cy) / half * scale) for a, (x, y) in local.items()})
+    if singles:
+        cols = math.ceil(math.sqrt(len(singles)))
+        blocks.append({a: (2.0 * (i % cols), -2.0 * (i // cols)) for i, a in enumerate(singles)})
+
+    def extent(block):
+        xs, ys = [p[0] for p in block.values()], [p[1] for p in block.values()]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    widths = [extent(b)[1] - extent(b)[0] + 2.0 for b in blocks]
+    row_limit = max(max(widths), 1.3 * math.sqrt(sum(w * w for w in widths)))
+    pos: dict[str, tuple[float, float]] = {}
+    x_cursor = y_cursor = row_height = 0.0
+    for block, width in zip(blocks, widths):
+        x0, x1, y0, y1 = extent(block)
+        if x_cursor > 0 and x_cursor + width > row_limit:
+            x_cursor, y_cursor, row_height = 0.0, y_cursor - row_height, 0.0
+        for a, (x, y) in block.items():
+            pos[a] = (x - x0 + x_cursor, y - y1 + y_cursor)
+        x_cursor += width
+        row_height = max(row_height, y1 - y0 + 2.0)
+    return pos
+
+
+def _node_area(events: int) -> float:
+    """Marker area (points squared) of an actor taking part in ``events`` events."""
+    return 90.0 + 200.0 * math.sqrt(events)
+
+
+def _spread(pos: dict[str, tuple[float, float]], *, min_dist: float, rounds: int = 200) -> dict[str, tuple[float, float]]:
+    """Push apart nodes closer than ``min_dist`` (force layouts clump around hubs)."""
+    import numpy as np
+
+    names = sorted(pos)
+    xy = np.array([pos[a] for a in names], dtype=float)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((delta**2).sum(-1))
+        np.fill_diagonal(dist, min_dist)  # a node does not push itself
+        short = dist < min_dist
+        if not short.any():
+            break
+        push = np.zeros_like(dist)
+        push[short] = (min_dist - dist[short]) / 2 / np.maximum(dist[short], 1e-9)
+        xy += (delta * push[:, :, None]).sum(1)
+    return {a: (float(x), float(y)) for a, (x, y) in zip(names, xy)}
