@@ -87,13 +87,17 @@ def scalar_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
     Lists become ``"; "``-joined strings, dicts JSON, None values are dropped,
     and the full ``sources`` list of event nodes is left out (``doc_ids`` and
-    ``evidence`` carry it).
+    ``evidence`` carry it). Edge keys become ``source|key|target``, unique
+    across the graph, since GraphML edge ids must be (Gephi drops repeats).
     """
     out = nx.MultiDiGraph(**_scalar_attrs(graph.graph))
     for node, data in graph.nodes(data=True):
         out.add_node(node, **_scalar_attrs(data))
     for u, v, k, data in graph.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **_scalar_attrs(data))
+        # Edge keys become GraphML edge ids, which Gephi needs unique.
+        attrs = _scalar_attrs(data)
+        attrs.setdefault("label", str(k))  # Gephi shows it on the edge
+        out.add_edge(u, v, key=f"{u}|{k}|{v}", **attrs)
     return out
 
 

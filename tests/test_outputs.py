@@ -41,6 +41,10 @@ def test_graphml_parses_back(graph, tmp_path):
     assert back.nodes[kati]["doc_ids"] == "brief-a; brief-b"
     assert back.nodes["place-kati"]["lat"] == pytest.approx(12.744)
     assert "fatalities" not in back.nodes["place-kati"]  # None is left out, not written as "None"
+    import xml.etree.ElementTree as ET
+
+    ids = [e.get("id") for e in ET.parse(path).getroot().iter("{http://graphml.graphdrawing.org/xmlns}edge")]
+    assert len(ids) == len(set(ids)) == graph.number_of_edges()  # Gephi needs unique edge ids
 
 
 def test_gexf_parses_back(graph, tmp_path):
