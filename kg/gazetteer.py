@@ -79,6 +79,7 @@ _COMMON_WORD_ALIASES = frozenset(
         "Ruga", "Rouga", "Dozo", "Donzo", "Donso", "Wagner", "Boni", "Ber", "Moura", "Bla", "San",
         "Fana", "Gouni", "Tonka", "Sangha", "Fada", "Bobo", "Karma", "Pama", "Sebba", "Kati",
         "Koro", "Nara", "Bosso", "Abala", "Tera", "Kwala", "Europe", "Redut", "Dire", "Diré",
+        "Mango", "Kong", "Pita", "Mani", "Talon", "Trump", "Karma", "Bamba", "Sabre",
     )
 )
 
