@@ -350,6 +350,7 @@ class ConflictEvents:
         location = self._best_place(doc, loc_spans)
         if location is None and target_places:
             location = self._best_place(doc, target_places)
+        explicit_place = location is not None
         if location is None and self.place_fallback:
             others = [s for s in place_at_values(place_at, sent) if not any(a.start <= s.start < a.end for a in agents)]
             location = self._best_place(doc, others, near=trig.token.i)
@@ -360,12 +361,20 @@ class ConflictEvents:
             return None
         if not (agent_ids or target_ids or location):
             return None
+        date = self._date(doc, sent, trig.token)
+        if not agent_ids and not target_ids:
+            # Nobody named: a report of "attacks across the country" is a generalisation, not an event;
+            # a dated event at a place its own words name ("fighting in Gao on 3 May") still is.
+            if trig.kind == "noun" and trig.token.tag_ in ("NNS", "NNPS"):
+                return None
+            if not (explicit_place and date):
+                return None
         ev = ExtractedEvent(
             type=trig.type,
             agents=agent_ids,
             targets=[t for t in dict.fromkeys(target_ids)],
             location=location,
-            date=self._date(doc, sent, trig.token),
+            date=date,
             fatalities=fatalities_in(sent) if trig.type in VIOLENT else None,
             modality=modality_of(trig.token, sent).value,
             sentence=k,

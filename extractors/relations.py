@@ -48,6 +48,7 @@ _LEAD_TITLES = {"leader", "head", "chief", "emir", "founder", "president", "comm
 _MEMBER_TITLES = {"member", "official", "spokesman", "spokesperson", "minister", "representative", "fighter",
                   "militant", "deputy", "envoy", "ambassador", "officer", "lieutenant", "associate", "operative",
                   "co-founder", "cofounder", "recruit", "soldier", "negotiator", "adviser", "advisor", "judge", "agent"}
+_TITLE_GLUE = {"'s", "\u2019s", "senior", "top", "military", "chief", "deputy", "spiritual", "political", "new", "interim", "acting", ","}
 _SENIOR = {"senior", "regional", "top", "local", "former", "prominent", "military", "field", "key", "a", "an"}
 _ALLY_NOUNS = {"alliance", "pact", "coalition", "partnership", "truce", "ceasefire", "cooperation", "agreement", "accord", "deal"}
 _HOSTILE_NOUNS = {"rivalry", "war", "conflict", "clash", "tension", "hostility", "fighting", "confrontation", "feud", "battle", "fight", "contention", "competition"}
@@ -163,7 +164,9 @@ class ConflictRelations:
             if not after or not before:
                 continue
             x = after[0]
-            subj = [s for s in before if self._type(doc, s.kb_id_) != "Person" or low == "allegiance"]
+            subj = [s for s in before if s.end >= tok.i - 8 and self._type(doc, s.kb_id_) != "Person"]
+            if any(self._type(doc, s.kb_id_) != "Other" for s in subj):
+                subj = [s for s in subj if self._type(doc, s.kb_id_) != "Other"]
             if low == "allegiance":
                 gov = tok.head
                 subj_ids = self._group(subjects(gov), at) if gov.pos_ in ("VERB", "AUX") else []
@@ -184,15 +187,19 @@ class ConflictRelations:
             if low not in _LEAD_TITLES and low not in _MEMBER_TITLES:
                 continue
             prevs = {t.lower_ for t in doc[max(sent.start, tok.i - 2): tok.i]}
-            is_lead = low in _LEAD_TITLES and not (low == "commander" and prevs & {"senior", "regional", "a", "an", "military", "field", "local"})
+            if prevs & {"former", "ex", "late", "then", "deceased"}:
+                continue  # a former leader neither leads nor belongs any more
+            qualified = bool(prevs & {"a", "an", "regional", "local", "senior", "top", "military", "field", "one", "deputy", "prominent"})
+            is_lead = low in _LEAD_TITLES and not qualified
             pred = "leads" if is_lead else "part_of"
             # person after the title: "X leader P" / "leader of X, P" / "X's leader, P"
             after = next((s for t in doc[tok.i + 1: min(sent.end, tok.i + 5)] for s in at.get(t.i, [])
                           if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"), None)
-            org_before = next((s for t in reversed(doc[max(sent.start, tok.i - 6): tok.i]) for s in at.get(t.i, [])
-                               if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"), None)
+            org_before = next((s for t in reversed(doc[max(sent.start, tok.i - 4): tok.i]) for s in at.get(t.i, [])
+                               if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"
+                               and all(x.lower_ in _TITLE_GLUE for x in doc[s.end: tok.i])), None)
             org_after = None
-            of = [x for w, x in preps(tok) if w in ("of", "in", "for", "")]
+            of: list = []
             if tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("of", "for", "in"):
                 org_after = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, [])
                                   if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"), None)
@@ -200,7 +207,8 @@ class ConflictRelations:
                 ids = [i for i in self._group(of, at) if reg.get(i) and reg[i].type != "Person"]
                 org_after = next((s for s in mentions(doc) if ids and s.kb_id_ == ids[0] and s.start > tok.i), None)
             person_before = next((s for t in reversed(doc[max(sent.start, tok.i - 6): tok.i]) for s in at.get(t.i, [])
-                                  if reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"), None)
+                                  if reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"
+                                  and s.end < tok.i and doc[s.end].text in (",", "\u2014", "-", "(")), None)
             if after is not None and org_before is not None and org_before.end <= tok.i:
                 yield after.kb_id_, pred, org_before.kb_id_, tok, "title-before-name"
             elif after is not None and org_after is not None and org_after.start < after.start:
@@ -449,6 +457,8 @@ class ConflictRelations:
         for tok in sent:
             low = tok.lower_
             if low in ("member", "members", "part") and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "of":
+                if low == "part" and any(t.lower_ == "as" for t in doc[max(sent.start, tok.i - 2): tok.i]):
+                    continue  # "as part of Operation X": the framework of an act, not membership
                 y = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, []) if s.start == t.i), None)
                 if y is None:
                     continue
@@ -480,7 +490,7 @@ class ConflictRelations:
                 if owner is None or owned is None or owner.kb_id_ == owned.kb_id_:
                     continue
                 ot, dt = reg.get(owner.kb_id_), reg.get(owned.kb_id_)
-                if ot and dt and ot.type == "State" and dt.type in ("StateForce", "State") and dt.country in (None, ot.country):
+                if ot and dt and ot.type == "State" and dt.type == "State" and dt.country in (None, ot.country):
                     yield owned.kb_id_, "part_of", owner.kb_id_, tok, "state-possessive"
 
     def _formed_org(self, doc, sent, at):
@@ -527,7 +537,8 @@ class ConflictRelations:
                     break
             else:
                 h, i = reg.get(host.kb_id_), reg.get(inner.kb_id_)
-                if h and i and h.type == i.type == "InternationalOrg":
+                if h and i and h.type == i.type == "InternationalOrg" and inner.start == host.start:
+                    # "AU Peace and Security Council", "U.N. General Assembly": a body of the named organisation
                     yield host.kb_id_, "part_of", inner.kb_id_, doc[host.start], "nested-name"
 
     # -- the component -------------------------------------------------------------
