@@ -549,16 +549,18 @@ def _export(records: Iterable[DocRecord], out: IO[str], fmt: str, base: str, rec
         scheme = base.split(":", 1)[0]
         if scheme in PREFIXES:
             raise ExportError(f"base IRI scheme {scheme!r} clashes with a JSON-LD prefix; choose another base")
-    recent = _RecentSet(recent_size)
+    # Entities and events recur at very different rates: separate memories, so a
+    # stream of one-off events cannot push the actors and places out.
+    recent_entities, recent_claims = _RecentSet(recent_size), _RecentSet(recent_size)
     sink = _Counter(writer)
     writer.start()
     for record in records:
         rt = record_triples(record, m, quads=quads)
-        default = recent.fresh(rt.shared) + rt.meta
+        default = recent_entities.fresh(rt.shared) + rt.meta
         if quads:
             named = rt.claims + rt.assertions
         else:
-            named = recent.fresh(rt.claims) + rt.assertions
+            named = recent_claims.fresh(rt.claims) + rt.assertions
         sink.write(default, named, rt.graph)
     writer.finish()
     return sink.count
