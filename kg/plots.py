@@ -398,21 +398,25 @@ def draw_actor_map(
     """
     m, left_out = actor_map_graph(graph, at=at, date_from=date_from, date_to=date_to, max_actors=max_actors, event_edges=event_edges)
     n = m.number_of_nodes()
+    pos: dict[str, tuple[float, float]] = {}
+    if n:
+        simple = nx.Graph()
+        simple.add_nodes_from(sorted(m.nodes))
+        simple.add_edges_from((u, v) for u, v in m.edges())
+        pos = _packed_layout(simple, seed=seed)
+    # The drawing takes the layout's shape (never too flat for the legends).
     side = 9.0 if n <= 15 else 11.0 if n <= 30 else 13.0
-    fig = Figure(figsize=(side + 3.2, side))
+    if pos:
+        xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+        aspect = (max(ys) - min(ys) + 2.0) / (max(xs) - min(xs) + 2.0)
+    else:
+        aspect = 0.6
+    height = max(7.5, min(side * 1.1, side * aspect))
+    fig = Figure(figsize=(side + 3.2, height))
     ax = fig.add_axes((0.01, 0.04, side / (side + 3.2) - 0.01, 0.9))
     ax.set_axis_off()
 
     if n:
-        simple = nx.Graph()
-        simple.add_nodes_from(sorted(m.nodes))
-        for u, v, d in m.edges(data=True):
-            w = 0.4 if d.get("kind") == "derived" else 1.0
-            if simple.has_edge(u, v):
-                simple[u][v]["weight"] += w
-            else:
-                simple.add_edge(u, v, weight=w)
-        pos = _packed_layout(simple, seed=seed)
         sizes = {a: _node_area(m.nodes[a]["events"]) for a in m.nodes}
 
         # Edges first; parallel edges between one pair bend apart.
@@ -469,12 +473,19 @@ def draw_actor_map(
         Line2D([], [], marker="o", ls="", color="#999999", markersize=math.sqrt(_node_area(k)), label=f"{k} event{'s' if k != 1 else ''}")
         for k in (1, 5, 20)
     ]
+    # Legends stacked top to bottom in the right margin, spaced in inches.
     x0 = side / (side + 3.2) + 0.005
-    top = fig.legend(handles=type_handles, title="actor type", loc="upper left", bbox_to_anchor=(x0, 0.94), fontsize=9, title_fontsize=9, frameon=False)
-    fig.add_artist(top)
-    if pred_handles:
-        fig.legend(handles=pred_handles, title="relation", loc="upper left", bbox_to_anchor=(x0, 0.66), fontsize=9, title_fontsize=9, frameon=False)
-    fig.legend(handles=size_handles, title="size: events taken part in", loc="upper left", bbox_to_anchor=(x0, 0.28), fontsize=9, title_fontsize=9, frameon=False, labelspacing=1.4, borderpad=0.8)
+    row = 0.24 / height  # one legend line, as a fraction of the figure height
+    y = 0.95
+    for handles, heading, extra in (
+        (type_handles, "actor type", {}),
+        (pred_handles, "relation", {}),
+        (size_handles, "size: events taken part in", {"labelspacing": 1.6, "borderpad": 0.8, "handletextpad": 1.4}),
+    ):
+        if not handles:
+            continue
+        fig.legend(handles=handles, title=heading, loc="upper left", bbox_to_anchor=(x0, y), fontsize=9, title_fontsize=9, frameon=False, **extra)
+        y -= row * (len(handles) + 2.2)
 
     window = _window_text(date_from, date_to, at)
     rel_count = sum(1 for *_e, d in m.edges(data=True) if d.get("kind") == "relation")

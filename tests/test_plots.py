@@ -39,8 +39,11 @@ def test_timeline_writes_picture(graph, tmp_path, suffix):
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_actor_map_writes_picture(graph, tmp_path, suffix):
-    draw_actor_map(graph, tmp_path / f"actor-map{suffix}")
+    fig = draw_actor_map(graph, tmp_path / f"actor-map{suffix}")
     _check(tmp_path / f"actor-map{suffix}")
+    texts = _texts(fig)
+    assert "Actor map" in texts
+    assert {"actor type", "relation", "JNIM", "allied with", "hostile to"} <= set(texts)
 
 
 def test_timeline_says_how_many_undated_events_are_left_out(tmp_path):
