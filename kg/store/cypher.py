@@ -26,10 +26,9 @@ __all__ = [
     "merge_places",
     "merge_mentions",
     "merge_events",
-    "merge_event_sources",
     "merge_statements",
-    "merge_statement_sources",
-    "merge_relations",
+    "EVENT_PROVENANCE",
+    "STATEMENT_PROVENANCE",
 ]
 
 RELATION_TYPES = MappingProxyType({p: p.value.upper() for p in Predicate})
@@ -97,6 +96,18 @@ def merge_places() -> str:
     )
 
 
+EVENT_PROVENANCE: tuple[str, ...] = (
+    "modality", "evidence", "sentence", "start", "end", "extractor", "confidence", "fatalities",
+)
+"""Properties of an event's ``REPORTED_IN``: the ``Event`` fields one source vouches for."""
+
+STATEMENT_PROVENANCE: tuple[str, ...] = (
+    "modality", "evidence", "sentence", "start", "end", "extractor", "confidence",
+    "subject", "predicate", "object", "date",
+)
+"""Properties of a statement's ``REPORTED_IN``: the ``Relation`` as that source states it."""
+
+
 def merge_mentions(label: str) -> str:
     """``(:Document)-[:MENTIONS]->(:Actor|:Place)`` with the document's mention offsets.
 
@@ -114,11 +125,37 @@ def merge_mentions(label: str) -> str:
     )
 
 
-def merge_events() -> str:
-    """Events by ``event_key`` with their agents, targets and place.
+def _set_fields(var: str, source: str, fields: tuple[str, ...]) -> str:
+    """``var.f = source.f`` for each field: names from the models, never from data."""
+    for name in fields:
+        if not name.isidentifier():
+            raise ValueError(f"not a property name: {name!r}")
+    return ", ".join(f"{var}.{name} = {source}.{name}" for name in fields)
+
+
+def _reported_in(var: str, fields: tuple[str, ...]) -> str:
+    """Subquery merging ``(var)-[:REPORTED_IN {at}]->(:Document)`` for each of ``row.reports``."""
+    return (
+        f"CALL ({var}, row) {{\n"
+        "  UNWIND row.reports AS rep\n"
+        "  MATCH (d:Document {doc_id: rep.doc_id})\n"
+        f"  MERGE ({var})-[r:REPORTED_IN {{at: rep.at}}]->(d)\n"
+        f"  SET {_set_fields('r', 'rep', fields)}\n"
+        "}"
+    )
+
+
+def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
+    """Events by ``event_key`` with their agents, targets, place and sources.
 
     One row per distinct event in the batch: ``sources`` and ``modalities``
-    grow, ``fatalities`` keeps the highest toll any source gives.
+    grow, ``fatalities`` keeps the highest toll any source gives, and each of
+    ``row.reports`` becomes (or finds) one
+    ``(:Event)-[:REPORTED_IN {at, sentence, start, end, modality, evidence, ...}]->(:Document)``.
+
+    Args:
+        provenance (tuple[str, ...]): the ``REPORTED_IN`` properties. Defaults to
+            ``EVENT_PROVENANCE``.
     """
     return (
         "UNWIND $rows AS row\n"
@@ -148,32 +185,28 @@ def merge_events() -> str:
         "  WITH row WHERE row.location IS NOT NULL\n"
         "  MATCH (p:Place {id: row.location})\n"
         "  MERGE (e)-[:OCCURRED_AT]->(p)\n"
-        "}"
+        "}\n"
+        + _reported_in("e", provenance)
     )
 
 
-def _merge_reported_in(label: str, key: str) -> str:
-    return (
-        "UNWIND $rows AS row\n"
-        f"MATCH (f:{label} {{{key}: row.key}})\n"
-        "MATCH (d:Document {doc_id: row.doc_id})\n"
-        "MERGE (f)-[r:REPORTED_IN {at: row.at}]->(d)\n"
-        "SET r += row.props"
-    )
+def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = STATEMENT_PROVENANCE) -> str:
+    """Relations of one predicate: a ``Statement`` node, its sources, and the typed relationship.
 
+    ``(:Statement {key})`` (``key`` is ``relation_key``: symmetric predicates
+    have their endpoints sorted, so "A hostile_to B" and "B hostile_to A" are
+    one statement) is linked to its ``SUBJECT`` and ``OBJECT`` actors and
+    ``REPORTED_IN`` each source document; ``since`` is the start of the
+    earliest date any source gives (null when none does). The typed
+    relationship ``(s:Actor)-[:ALLIED_WITH {key, sources, modalities, dates, since}]->(o:Actor)``
+    mirrors it for short queries. The type comes from ``RELATION_TYPES`` only.
 
-def merge_event_sources() -> str:
-    """``(:Event)-[:REPORTED_IN {at, sentence, start, end, modality, evidence, ...}]->(:Document)``."""
-    return _merge_reported_in("Event", "key")
-
-
-def merge_statements() -> str:
-    """Relations reified as ``(:Statement {key})`` linked to subject and object actors.
-
-    ``key`` is ``relation_key``: symmetric predicates have their endpoints sorted,
-    so "A hostile_to B" and "B hostile_to A" are one statement. ``since`` is the
-    start of the earliest date any source gives (null when none does).
+    Args:
+        predicate (Predicate | str): the predicate of every row.
+        provenance (tuple[str, ...]): the ``REPORTED_IN`` properties. Defaults to
+            ``STATEMENT_PROVENANCE``.
     """
+    rel_type = relation_type(predicate)
     return (
         "UNWIND $rows AS row\n"
         "MERGE (st:Statement {key: row.key})\n"
@@ -187,27 +220,10 @@ def merge_statements() -> str:
         "MATCH (s:Actor {id: row.subject})\n"
         "MATCH (o:Actor {id: row.object})\n"
         "MERGE (st)-[:SUBJECT]->(s)\n"
-        "MERGE (st)-[:OBJECT]->(o)"
-    )
-
-
-def merge_statement_sources() -> str:
-    """``(:Statement)-[:REPORTED_IN {...}]->(:Document)``: the provenance of a relation."""
-    return _merge_reported_in("Statement", "key")
-
-
-def merge_relations(predicate: Predicate | str) -> str:
-    """The typed actor-to-actor relationship of one predicate, mirroring its Statement.
-
-    ``(s:Actor)-[:ALLIED_WITH {key, sources, modalities, dates, since}]->(o:Actor)``;
-    run after ``merge_statements`` in the same transaction.
-    """
-    rel_type = relation_type(predicate)
-    return (
-        "UNWIND $rows AS row\n"
-        "MATCH (st:Statement {key: row.key})-[:SUBJECT]->(s:Actor)\n"
-        "MATCH (st)-[:OBJECT]->(o:Actor)\n"
-        f"MERGE (s)-[r:{rel_type}]->(o)\n"
-        "SET r.key = st.key, r.sources = st.sources, r.modalities = st.modalities,\n"
-        "    r.dates = st.dates, r.since = st.since"
+        "MERGE (st)-[:OBJECT]->(o)\n"
+        f"MERGE (s)-[rel:{rel_type}]->(o)\n"
+        "SET rel.key = st.key, rel.sources = st.sources, rel.modalities = st.modalities,\n"
+        "    rel.dates = st.dates, rel.since = st.since\n"
+        "WITH st, row\n"
+        + _reported_in("st", provenance)
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 import neo4j
@@ -79,10 +80,7 @@ def batch_queries(rows: BatchRows) -> list[tuple[str, list[dict]]]:
         (cypher.merge_mentions("Actor"), rows.actor_mentions),
         (cypher.merge_mentions("Place"), rows.place_mentions),
         (cypher.merge_events(), rows.events),
-        (cypher.merge_event_sources(), rows.event_sources),
-        (cypher.merge_statements(), rows.statements),
-        (cypher.merge_statement_sources(), rows.statement_sources),
-        *((cypher.merge_relations(p), r) for p, r in sorted(rows.relations.items())),
+        *((cypher.merge_statements(p), r) for p, r in sorted(rows.statements.items())),
     ]
     return [(query, params) for query, params in plan if params]
 
@@ -157,8 +155,7 @@ def load_records(
         bar = _progress_bar(total) if progress else None
         try:
             with driver.session(database=settings.database) as session:
-                for batch in iter_batches(records, batch_size):
-                    rows = build_rows(batch)
+                for batch, rows in _prepared(iter_batches(records, batch_size)):
                     with store_errors(settings, f"writing batch {stats.batches + 1} (records {batch[0].doc_id!r}...)"):
                         counters = write_batch(session, rows)
                     stats.batches += 1
@@ -174,6 +171,24 @@ def load_records(
                 bar.close()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _prepared(batches: Iterator[list[DocRecord]]) -> Iterator[tuple[list[DocRecord], BatchRows]]:
+    """Batches with their rows, the next batch's rows built in a helper thread.
+
+    Building rows is pure Python; the main thread mostly waits on the server
+    meanwhile (releasing the GIL), so the two overlap. At most one batch is
+    built ahead, so memory stays at two batches.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load-rows") as pool:
+        pending: tuple[list[DocRecord], Future[BatchRows]] | None = None
+        for batch in batches:
+            ahead = (batch, pool.submit(build_rows, batch))
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = ahead
+        if pending is not None:
+            yield pending[0], pending[1].result()
 
 
 def _progress_bar(total: int | None):

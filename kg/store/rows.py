@@ -19,6 +19,7 @@ from typing import Any
 
 from kg.keys import event_key, relation_endpoints, relation_key
 from kg.models import SYMMETRIC_PREDICATES, Actor, DocRecord, Event, Place, Predicate, Relation, date_precision
+from kg.store.cypher import EVENT_PROVENANCE, STATEMENT_PROVENANCE
 
 __all__ = ["BatchRows", "build_rows", "date_span", "provenance_at", "record_size"]
 
@@ -27,7 +28,6 @@ Row = dict[str, Any]
 _DOC_FIELDS = {"published", "title", "url", "source", "pipeline"}
 _ACTOR_FIELDS = {"id", "name", "type", "aliases", "qid"}
 _PLACE_FIELDS = {"id", "name", "type", "country", "aliases", "lat", "lon", "geonames_id", "qid"}
-_FACT_FIELDS = {"modality", "evidence", "sentence", "start", "end", "extractor", "confidence"}
 
 
 @dataclass
@@ -38,11 +38,11 @@ class BatchRows:
         documents (list[dict]): ``{doc_id, props}``.
         actors, places (list[dict]): one row per canonical id, aliases merged.
         actor_mentions, place_mentions (list[dict]): ``{doc_id, id, count, starts, ends, surface}``.
-        events (list[dict]): one row per event key, ``sources`` and ``modalities`` merged.
-        event_sources (list[dict]): ``{key, doc_id, at, props}``, one per reported event.
-        statements (list[dict]): one row per relation key.
-        statement_sources (list[dict]): ``{key, doc_id, at, props}``, one per stated relation.
-        relations (dict[Predicate, list[dict]]): ``{key}`` rows per predicate.
+        events (list[dict]): one row per event key, ``sources`` and ``modalities``
+            merged, ``reports`` holding one ``{doc_id, at, ...provenance}`` per
+            statement of it.
+        statements (dict[Predicate, list[dict]]): one row per relation key, by
+            predicate, with ``reports`` likewise.
     """
 
     documents: list[Row] = field(default_factory=list)
@@ -51,10 +51,7 @@ class BatchRows:
     actor_mentions: list[Row] = field(default_factory=list)
     place_mentions: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
-    event_sources: list[Row] = field(default_factory=list)
-    statements: list[Row] = field(default_factory=list)
-    statement_sources: list[Row] = field(default_factory=list)
-    relations: dict[Predicate, list[Row]] = field(default_factory=dict)
+    statements: dict[Predicate, list[Row]] = field(default_factory=dict)
 
 
 def record_size(record: DocRecord) -> int:
@@ -136,6 +133,7 @@ def _event_row(record: DocRecord, event: Event, key: str) -> Row:
     row["target_places"] = sorted({t for t in event.targets if record.place(t) is not None})
     row["sources"] = [record.doc_id]
     row["modalities"] = [event.modality.value]
+    row["reports"] = [_report(record, event, EVENT_PROVENANCE)]
     return row
 
 
@@ -146,6 +144,7 @@ def _merge_event(rows: dict[str, Row], row: Row) -> None:
         return
     seen["sources"] = _unique([*seen["sources"], *row["sources"]])
     seen["modalities"] = _unique([*seen["modalities"], *row["modalities"]])
+    seen["reports"].extend(row["reports"])
     tolls = [t for t in (seen["fatalities"], row["fatalities"]) if t is not None]
     seen["fatalities"] = max(tolls) if tolls else None
 
@@ -161,6 +160,7 @@ def _statement_row(record: DocRecord, relation: Relation, key: str) -> Row:
         "sources": [record.doc_id],
         "modalities": [relation.modality.value],
         "dates": [relation.date] if relation.date is not None else [],
+        "reports": [_report(record, relation, STATEMENT_PROVENANCE)],
     }
 
 
@@ -171,14 +171,15 @@ def _merge_statement(rows: dict[str, Row], row: Row) -> None:
         return
     for name in ("sources", "modalities", "dates"):
         seen[name] = _unique([*seen[name], *row[name]])
+    seen["reports"].extend(row["reports"])
 
 
-def _source_row(record: DocRecord, fact: Event | Relation, key: str, extra: set[str]) -> Row:
+def _report(record: DocRecord, fact: Event | Relation, fields: tuple[str, ...]) -> Row:
+    """One source's statement of a fact: where it sits and how the source stands behind it."""
     return {
-        "key": key,
         "doc_id": record.doc_id,
         "at": provenance_at(fact),
-        "props": fact.model_dump(mode="json", include=_FACT_FIELDS | extra),
+        **fact.model_dump(mode="json", include=set(fields)),
     }
 
 
@@ -200,19 +201,12 @@ def build_rows(records: Iterable[DocRecord]) -> BatchRows:
             _merge_entity(places, _entity_row(place, _PLACE_FIELDS))
             rows.place_mentions.append(_mention_row(record.doc_id, place))
         for event in record.events:
-            key = event_key(event)
-            _merge_event(events, _event_row(record, event, key))
-            rows.event_sources.append(_source_row(record, event, key, {"fatalities"}))
+            _merge_event(events, _event_row(record, event, event_key(event)))
         for relation in record.relations:
-            key = relation_key(relation)
-            _merge_statement(statements, _statement_row(record, relation, key))
-            rows.statement_sources.append(
-                _source_row(record, relation, key, {"subject", "predicate", "object", "date"})
-            )
+            _merge_statement(statements, _statement_row(record, relation, relation_key(relation)))
     rows.actors = list(actors.values())
     rows.places = list(places.values())
     rows.events = list(events.values())
-    rows.statements = list(statements.values())
-    for row in rows.statements:
-        rows.relations.setdefault(Predicate(row["predicate"]), []).append({"key": row["key"]})
+    for row in statements.values():
+        rows.statements.setdefault(Predicate(row["predicate"]), []).append(row)
     return rows

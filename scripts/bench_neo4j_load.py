@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Benchmark ``kg.store.load_records``: 100,000 synthetic events, first load and rerun.
+
+Why: the loader must keep up with daily loads (target: at least 5,000
+events/s on the dev machine) and a rerun of the same records, which only
+finds what is already there, must cost no more than twice the first load.
+
+By default the benchmark runs against a fresh, throwaway server instance of
+its own (``scripts/neo4j-server`` with ``KG_NEO4J_HOME=var/neo4j-bench`` on
+Bolt port 7688), so it never touches the dev server's data; ``--uri`` points
+it at another server instead, whose database must be empty (or pass
+``--wipe`` to empty it first).
+
+    python3 scripts/bench_neo4j_load.py                  # 100,000 events, 1 run
+    python3 scripts/bench_neo4j_load.py --runs 3         # median of 3 fresh runs
+    python3 scripts/bench_neo4j_load.py --events 2000    # quick check
+
+Needs NEO4J_PASSWORD (the throwaway instance takes it too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import neo4j
+
+from kg.models import Actor, ActorType, DocRecord, Event, EventType, Modality, Place, PlaceType, Predicate, Relation
+from kg.store import load_records
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_HOME = ROOT / "var" / "neo4j-bench"
+BENCH_PORT = 7688
+
+
+def synthetic_records(n_events: int, *, events_per_doc: int = 5, seed: int = 20240301) -> list[DocRecord]:
+    """Deterministic records: ``n_events`` distinct events over ~n/200 actors and ~n/100 places.
+
+    Each document reports ``events_per_doc`` events (1-2 agents, 0-1 actor
+    target, a located place, a day/month/year date, modality, evidence and
+    offsets) and two actor relations; actors and places recur across
+    documents, so later documents merge into existing nodes.
+    """
+    rng = random.Random(seed)
+    n_actors = max(20, n_events // 50)
+    n_places = max(10, n_events // 100)
+    actors = [
+        Actor(
+            id=f"actor-{i:05d}",
+            name=f"Armed Group {i}",
+            type=rng.choice(list(ActorType)),
+            aliases=[f"Armed Group {i}", f"AG{i}"],
+        )
+        for i in range(n_actors)
+    ]
+    places = [
+        Place(
+            id=f"place-{i:05d}",
+            name=f"Town {i}",
+            type=PlaceType.Settlement,
+            country="ML",
+            aliases=[f"Town {i}"],
+            lat=round(rng.uniform(10.0, 25.0), 4),
+            lon=round(rng.uniform(-12.0, 4.0), 4),
+        )
+        for i in range(n_places)
+    ]
+    event_types = list(EventType)
+    modalities = list(Modality)
+    predicates = list(Predicate)
+    records: list[DocRecord] = []
+    made = 0
+    doc = 0
+    while made < n_events:
+        doc_actors = rng.sample(actors, 4)
+        doc_places = rng.sample(places, 3)
+        events: list[Event] = []
+        offset = 0
+        for s in range(min(events_per_doc, n_events - made)):
+            year, month, day = rng.randint(2012, 2025), rng.randint(1, 12), rng.randint(1, 28)
+            date = rng.choice([f"{year}-{month:02d}-{day:02d}"] * 3 + [f"{year}-{month:02d}", f"{year}"])
+            agents = [a.id for a in rng.sample(doc_actors[:3], rng.randint(1, 2))]
+            targets = [doc_actors[3].id] if rng.random() < 0.6 else []
+            place = rng.choice(doc_places)
+            evidence = f"Doc {doc} sentence {s}: fighters of {agents[0]} struck near {place.name} ({made})."
+            events.append(
+                Event(
+                    type=rng.choice(event_types),
+                    agents=agents,
+                    targets=targets,
+                    location=place.id,
+                    date=date,
+                    fatalities=rng.choice([None, rng.randint(0, 50)]),
+                    modality=rng.choice(modalities),
+                    evidence=evidence,
+                    sentence=s,
+                    start=offset,
+                    end=offset + len(evidence),
+                    extractor="bench",
+                )
+            )
+            offset += len(evidence) + 1
+            made += 1
+        relations = [
+            Relation(
+                subject=doc_actors[0].id,
+                predicate=rng.choice(predicates),
+                object=doc_actors[i].id,
+                modality=rng.choice(modalities),
+                evidence=f"Doc {doc}: {doc_actors[0].name} and {doc_actors[i].name}.",
+                sentence=len(events) + i,
+                date=rng.choice([None, f"{rng.randint(2012, 2025)}"]),
+            )
+            for i in (1, 2)
+        ]
+        records.append(
+            DocRecord(
+                doc_id=f"bench-{doc:06d}",
+                published=f"{rng.randint(2012, 2025)}-{rng.randint(1, 12):02d}-01",
+                title=f"Synthetic article {doc}",
+                actors=doc_actors,
+                places=doc_places,
+                events=events,
+                relations=relations,
+            )
+        )
+        doc += 1
+    return records
+
+
+def _server(action: str, env: dict[str, str]) -> None:
+    subprocess.run([str(ROOT / "scripts" / "neo4j-server"), action], check=True, env=env)
+
+
+def _fresh_instance() -> tuple[str, dict[str, str]]:
+    env = {**os.environ, "KG_NEO4J_HOME": str(BENCH_HOME), "NEO4J_BOLT_PORT": str(BENCH_PORT)}
+    _server("stop", env)
+    shutil.rmtree(BENCH_HOME, ignore_errors=True)
+    _server("start", env)
+    return f"bolt://127.0.0.1:{BENCH_PORT}", env
+
+
+def _graph_size(uri: str) -> tuple[int, int]:
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"])
+    with neo4j.GraphDatabase.driver(uri, auth=auth) as driver:
+        nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"]
+        rels = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c").records[0]["c"]
+    return nodes, rels
+
+
+def _wipe(uri: str) -> None:
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"])
+    with neo4j.GraphDatabase.driver(uri, auth=auth) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--events", type=int, default=100_000, help="distinct synthetic events (default 100000)")
+    ap.add_argument("--batch-size", type=int, default=5000, help="rows per transaction (default 5000)")
+    ap.add_argument("--runs", type=int, default=1, help="fresh runs; medians are reported (default 1)")
+    ap.add_argument("--uri", help="use this server instead of a throwaway instance (database must be empty)")
+    ap.add_argument("--wipe", action="store_true", help="with --uri: empty the database first")
+    ap.add_argument("--keep", action="store_true", help="leave the throwaway instance running")
+    ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    ap.add_argument("--check", action="store_true", help="exit 2 unless >= 5000 events/s and rerun <= 2x first")
+    opts = ap.parse_args(argv)
+    if not os.environ.get("NEO4J_PASSWORD"):
+        print("error: NEO4J_PASSWORD is not set", file=sys.stderr)
+        return 1
+
+    t0 = time.perf_counter()
+    records = synthetic_records(opts.events)
+    n_events = sum(len(r.events) for r in records)
+    print(
+        f"generated {len(records):,} documents, {n_events:,} events, "
+        f"{sum(len(r.relations) for r in records):,} relations in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    firsts, reruns, ratios = [], [], []
+    env = None
+    try:
+        for run in range(1, opts.runs + 1):
+            if opts.uri:
+                uri = opts.uri
+                if opts.wipe:
+                    _wipe(uri)
+                if _graph_size(uri)[0]:
+                    print(f"error: the database at {uri} is not empty (pass --wipe to empty it)", file=sys.stderr)
+                    return 1
+            else:
+                uri, env = _fresh_instance()
+            first = load_records(records, uri=uri, batch_size=opts.batch_size, progress=False)
+            size_first = _graph_size(uri)
+            rerun = load_records(records, uri=uri, batch_size=opts.batch_size, progress=False)
+            size_rerun = _graph_size(uri)
+            if size_first != size_rerun or rerun.nodes_created or rerun.relationships_created:
+                print(f"error: the rerun changed the graph: {size_first} -> {size_rerun}", file=sys.stderr)
+                return 1
+            firsts.append(first.events_per_second)
+            reruns.append(rerun.events_per_second)
+            ratios.append(rerun.seconds / first.seconds)
+            print(
+                f"run {run}: first load {first.seconds:.1f} s = {first.events_per_second:,.0f} events/s; "
+                f"rerun {rerun.seconds:.1f} s = {rerun.events_per_second:,.0f} events/s; "
+                f"rerun/first time {ratios[-1]:.2f}; graph {size_first[0]:,} nodes, {size_first[1]:,} relationships",
+                file=sys.stderr,
+            )
+            if opts.uri and run < opts.runs:
+                _wipe(uri)
+    finally:
+        if env is not None and not opts.keep:
+            _server("stop", env)
+    result = {
+        "events": n_events,
+        "documents": len(records),
+        "batch_size": opts.batch_size,
+        "runs": opts.runs,
+        "first_load_events_per_s": round(statistics.median(firsts)),
+        "rerun_events_per_s": round(statistics.median(reruns)),
+        "rerun_over_first_time": round(statistics.median(ratios), 2),
+        "graph_nodes": size_first[0],
+        "graph_relationships": size_first[1],
+    }
+    if opts.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"first load: {result['first_load_events_per_s']:,} events/s; "
+            f"rerun: {result['rerun_events_per_s']:,} events/s; "
+            f"rerun/first time: {result['rerun_over_first_time']:.2f} "
+            f"({n_events:,} events, batch {opts.batch_size}, median of {opts.runs})"
+        )
+    ok = result["first_load_events_per_s"] >= 5000 and result["rerun_over_first_time"] <= 2.0
+    if not ok:
+        print("target missed: >= 5,000 events/s and rerun <= 2x the first load's time", file=sys.stderr)
+    return 0 if ok or not opts.check else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
