@@ -239,14 +239,15 @@ class Gazetteer:
     def actor_aliases(self) -> Iterator[tuple[str, ActorEntry]]:
         """(surface form, entry) for building spaCy patterns.
 
-        Aliases with a straight apostrophe are also yielded with a typographic one
-        (``Mali's army`` and ``Mali’s army``), since tokenisers see two strings.
+        Besides each alias, the forms a tokenizer sees as other strings: a
+        typographic apostrophe (``Mali’s army``) and a dotted or plain acronym
+        inside a longer name (``U.S. troops``/``US troops``).
         """
         for entry in self.actors.values():
             yield from _with_apostrophe_variants(entry.aliases, entry)
 
     def place_aliases(self) -> Iterator[tuple[str, PlaceEntry]]:
-        """(surface form, entry) for building spaCy patterns; apostrophe variants as for actors."""
+        """(surface form, entry) for building spaCy patterns; surface variants as for actors."""
         for place in self.places.values():
             yield from _with_apostrophe_variants(place.aliases, place)
 
@@ -264,13 +265,72 @@ class Gazetteer:
         return None
 
 
+_DOTTED = (("U.S.", "US"), ("U.N.", "UN"), ("U.K.", "UK"), ("E.U.", "EU"))
+
+
+def _surface_forms(alias: str) -> list[str]:
+    """Spellings a tokenizer sees as different but the scorer as one name.
+
+    A straight and a typographic apostrophe (``Mali's``/``Mali’s``), and dotted
+    or plain acronyms inside longer names (``U.S. troops``/``US troops``).
+    """
+    forms = [alias]
+    if " " in alias:
+        words = alias.split(" ")
+        for dotted, plain in _DOTTED:
+            for a, b in ((dotted, plain), (plain, dotted)):
+                if a in words:
+                    forms.append(" ".join(b if w == a else w for w in words))
+    forms += [f.replace("'", "\u2019") for f in forms if "'" in f]
+    return forms
+
+
 def _with_apostrophe_variants(aliases: tuple[str, ...], entry: Any) -> Iterator[tuple[str, Any]]:
     seen: set[str] = set()
     for alias in aliases:
-        for form in (alias, alias.replace("'", "\u2019")):
+        for form in _surface_forms(alias):
             if form not in seen:
                 seen.add(form)
                 yield form, entry
+
+
+_SPELLING_PAIRS = (
+    ("Defence", "Defense"), ("defence", "defense"), ("Organisation", "Organization"),
+    ("organisation", "organization"), ("Stabilisation", "Stabilization"), ("Centre", "Center"),
+)
+
+
+def _spelling_variants(alias: str) -> list[str]:
+    """British/American spellings and the name without an inner "the".
+
+    Why: the scorer's normalisation keeps both ("Defence" is not "Defense", and
+    only a leading "the" is dropped), while articles write "Islamic State in
+    Greater Sahara" as often as "in the Greater Sahara".
+    """
+    out: list[str] = []
+    for a, b in _SPELLING_PAIRS:
+        for x, y in ((a, b), (b, a)):
+            if x in alias:
+                out.append(alias.replace(x, y))
+    words = alias.split(" ")
+    if len(words) >= 3 and "the" in words[1:]:
+        out.append(" ".join([words[0], *(w for w in words[1:] if w != "the")]))
+    return out
+
+
+def _add_spelling_variants(actors: dict[str, ActorEntry]) -> dict[str, ActorEntry]:
+    """Every actor also gets the spelling variants of its aliases no other actor owns."""
+    owner = {_norm(a): e.id for e in actors.values() for a in e.aliases}
+    out: dict[str, ActorEntry] = {}
+    for entry in actors.values():
+        extra = []
+        for alias in entry.aliases:
+            for variant in _spelling_variants(alias):
+                key = _norm(variant)
+                if owner.setdefault(key, entry.id) == entry.id:
+                    extra.append(variant)
+        out[entry.id] = replace(entry, aliases=_dedupe([*entry.aliases, *extra])) if extra else entry
+    return out
 
 
 # ----------------------------------------------------------------------------- loading
@@ -409,6 +469,7 @@ def _parse_actors(path: Path) -> tuple[dict[str, ActorEntry], dict[str, tuple[st
                 generated += [f"Armed Forces of {n}", f"Army of {n}", f"{n} armed forces", f"{n} army"]
         actors[eid] = replace(entry, aliases=_dedupe([*entry.aliases, *generated]))
     _check_actor_aliases(path, actors)
+    actors = _add_spelling_variants(actors)
     for entry in actors.values():
         for pred, target in entry.relations:
             if target not in actors:
