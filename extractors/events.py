@@ -330,11 +330,15 @@ class ConflictEvents:
         agent_toks, target_toks, loc_toks = self._arguments(trig)
 
         def pick(toks: list[Token], table) -> list[Span]:
+            """Mentions in each phrase; when the phrase head is itself a name, that name only
+            ("AQIM leader Droukdel" is Droukdel, not AQIM)."""
             out, seen = [], set()
             for h in toks:
-                for t in phrase_tokens(h):
-                    for s in table.get(t.i, []):
-                        if s.kb_id_ not in seen and s.start == t.i:
+                for x in [h, *[c for c in h.conjuncts if c.i > h.i]]:
+                    own = table.get(x.i, [])
+                    cands = own if own else [s for t in phrase_tokens(x) for s in table.get(t.i, []) if s.start == t.i]
+                    for s in cands:
+                        if s.kb_id_ not in seen:
                             seen.add(s.kb_id_)
                             out.append(s)
             return out

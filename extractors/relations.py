@@ -309,15 +309,16 @@ class ConflictRelations:
                 for s in subj:
                     for o in objs:
                         yield s, "supports", o, tok, "support-verb"
+            obj_pp = [(w, x) for o in objects(tok) for w, x in preps(o)]
             if lem in ("provide", "offer", "give", "extend", "lend", "deliver", "send", "supply", "contribute"):
                 if any(t.lemma_.casefold() in _SUPPORT_NOUNS for o in objects(tok) for t in phrase_tokens(o)):
-                    to = self._group([x for w, x in pp if w in ("to", "for")], at)
+                    to = self._group([x for w, x in pp + obj_pp if w in ("to", "for")], at)
                     for s in subj:
                         for o in to:
                             yield s, "supports", o, tok, "provided-support"
             if lem in ("receive", "get", "obtain", "benefit"):
                 if any(t.lemma_.casefold() in _SUPPORT_NOUNS for o in objects(tok) for t in phrase_tokens(o)) or lem == "benefit":
-                    frm = self._group([x for w, x in pp if w == "from"], at)
+                    frm = self._group([x for w, x in pp + obj_pp if w == "from"], at)
                     for o in frm:
                         for s in subj:
                             yield o, "supports", s, tok, "received-support"
@@ -490,8 +491,49 @@ class ConflictRelations:
                 if owner is None or owned is None or owner.kb_id_ == owned.kb_id_:
                     continue
                 ot, dt = reg.get(owner.kb_id_), reg.get(owned.kb_id_)
-                if ot and dt and ot.type == "State" and dt.type == "State" and dt.country in (None, ot.country):
+                if ot and dt and ot.type == "State" and (dt.type == "State" or dt.name.startswith("Operation ")) and dt.country in (None, ot.country):
                     yield owned.kb_id_, "part_of", owner.kb_id_, tok, "state-possessive"
+
+    def _allies_list(self, doc, sent, at):
+        """"France and its European allies, including Belgium and Estonia": each listed state is France's ally."""
+        for tok in sent:
+            if tok.lemma_.casefold() not in ("ally", "partner") or tok.pos_ != "NOUN":
+                continue
+            window = doc[tok.i + 1: min(sent.end, tok.i + 4)]
+            if not any(t.lower_ in ("including", "such", "like", "namely") for t in window):
+                continue
+            owner = None
+            poss = [c for c in tok.children if c.dep_ in ("poss", "nmod:poss")]
+            if poss and poss[0].pos_ != "PRON":
+                ids = self._ids([poss[0]], at)
+                owner = ids[0] if ids else None
+            if owner is None:
+                before = [s for t in doc[sent.start: tok.i] for s in at.get(t.i, []) if s.start == t.i]
+                owner = before[-1].kb_id_ if before else None
+            listed = [s.kb_id_ for t in doc[tok.i + 1: sent.end] for s in at.get(t.i, []) if s.start == t.i
+                      and self._type(doc, s.kb_id_) == "State"]
+            for a in listed:
+                if owner:
+                    yield a, "allied_with", owner, tok, "allies-including"
+
+    def _contingents(self, doc, sent, at):
+        """"troops from Chad, Niger and Togo" in a sentence naming one force or mission: they are part of it."""
+        reg = entities(doc)
+        forces = [s for s in mentions(doc) if s.label_ == ACTOR and sent.start <= s.start < sent.end
+                  and reg.get(s.kb_id_) and reg[s.kb_id_].type in ("InternationalOrg", "StateForce")
+                  and any(w in reg[s.kb_id_].name.casefold() for w in ("force", "mission", "operation", "takuba", "minusma", "afisma"))]
+        if len({f.kb_id_ for f in forces}) != 1:
+            return
+        force = forces[0].kb_id_
+        for tok in sent:
+            if tok.lemma_.casefold() not in ("troop", "soldier", "contingent", "force", "personnel", "peacekeeper") or tok.i + 1 >= sent.end:
+                continue
+            if doc[tok.i + 1].lower_ != "from":
+                continue
+            end = next((t.i for t in doc[tok.i + 2: sent.end] if t.pos_ in ("VERB", "AUX") or t.text in (";", "\u2014")), sent.end)
+            for s in [m for t in doc[tok.i + 2: end] for m in at.get(t.i, []) if m.start == t.i]:
+                if self._type(doc, s.kb_id_) == "State":
+                    yield s.kb_id_, "part_of", force, tok, "troops-from"
 
     def _formed_org(self, doc, sent, at):
         """'A, B and C formed W' / 'announced the establishment of W': the founders are part of W."""
@@ -528,6 +570,9 @@ class ConflictRelations:
             if host is None:
                 continue
             entry = self.gazetteer.actor(host.kb_id_)
+            host_ent = reg.get(host.kb_id_)
+            if host_ent is None or host_ent.type not in ("ArmedGroup", "InternationalOrg", "PrivateMilitary"):
+                continue  # "U.S. Department of State" names the U.S. but says nothing an analyst lacks
             rels = list(getattr(entry, "relations", ()) or ()) if entry else []
             for pred, other in rels:
                 if other == inner.kb_id_:
@@ -564,7 +609,8 @@ class ConflictRelations:
                                            sent.start_char, sent.end_char, sent.text.strip(), rule)
 
         rules = (self._hyphenated, self._affiliation_phrases, self._titles, self._led_by, self._verbs,
-                 self._between, self._splinter, self._against, self._membership, self._formed_org)
+                 self._between, self._splinter, self._against, self._membership, self._formed_org,
+                 self._allies_list, self._contingents)
         for sent in sents:
             if is_boilerplate(sent):
                 continue

@@ -113,14 +113,17 @@ def agent_phrases(verb: Token) -> list[Token]:
     return [x for word, x in preps(verb) if word == "by"]
 
 
+_NAMING = {"call", "name", "dub", "know", "label", "brand"}
+
+
 def phrase_tokens(tok: Token) -> list[Token]:
-    """A phrase's tokens: its subtree without embedded clauses."""
+    """A phrase's tokens: its subtree without embedded clauses ("a task force called Takuba" keeps its name)."""
     out: list[Token] = []
     stack = [tok]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_DEPS)
+        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_DEPS or (c.dep_ == "acl" and c.lemma_ in _NAMING))
     return sorted(out, key=lambda t: t.i)
 
 

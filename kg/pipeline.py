@@ -44,11 +44,23 @@ def build_pipeline(model: str | None = None, *, domain: bool = True) -> Any:
         raise PipelineError(f"pipeline {model or DEFAULT_PIPELINE!r} lacks {sorted(missing)}; extraction needs a dependency parser")
     nlp.max_length = MAX_CHARS
     _split_glued_quotes(nlp)
+    _abbreviations(nlp)
+    # Sentences from punctuation and line breaks, fixed before parsing: a parser trained on
+    # web text splits news sentences at commas and quotes, and a fact cut in two is lost.
+    nlp.add_pipe("sentencizer", before="parser")
     nlp.add_pipe("conflict_lines", before="parser")
     if domain:
         for name in DOMAIN_COMPONENTS:
             nlp.add_pipe(name)
     return nlp
+
+
+def _abbreviations(nlp: Any) -> None:
+    """Keep "U.N.", "U.K."... one token, as spaCy already does for "U.S."."""
+    from spacy.symbols import ORTH
+
+    for abbr in ("U.N.", "U.K.", "E.U.", "A.U.", "U.A.E.", "D.C.", "N.G.O."):
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
 
 
 def _split_glued_quotes(nlp: Any) -> None:
