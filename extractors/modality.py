@@ -38,10 +38,11 @@ _INTENT_NOUNS = {"threat", "risk", "demand", "call", "plan", "possibility", "pro
 
 
 def _chain(tok: Token, depth: int = 4) -> list[Token]:
+    """The token and the words it hangs from, up to the root (each once)."""
     out = [tok]
     t = tok
     for _ in range(depth):
-        if t.head is t:
+        if t.head.i == t.i:  # the root; Token objects are views, so ``t.head is t`` is never true
             break
         t = t.head
         out.append(t)
