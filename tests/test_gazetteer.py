@@ -197,6 +197,16 @@ def test_every_actor_well_formed(gaz):
             assert target in gaz.actors, (entry.id, pred, target)
 
 
+def test_aliases_are_clean(gaz):
+    """No possessives (spaCy splits 's off) and no fragments of a name YAML split at a comma."""
+    for entry in [*gaz.actors.values(), *gaz.places.values()]:
+        for alias in entry.aliases:
+            if isinstance(entry, ActorEntry):  # places may end so: St. John's
+                assert not alias.endswith(("'s", "’s")), (entry.id, alias)
+            assert alias == alias.strip() and "  " not in alias, (entry.id, alias)
+            assert not alias.split(" ")[0] in {"la", "le", "et", "and", "of", "for"}, (entry.id, alias)
+
+
 def test_no_alias_collision_across_actors(gaz):
     owner: dict[str, str] = {}
     for entry in gaz.actors.values():
