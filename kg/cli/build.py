@@ -54,6 +54,8 @@ def build_cmd(
 
     if corpus is None and records is None:
         raise fail("give a CORPUS folder or --records FILE")
+    if corpus is not None and records is not None:
+        typer.echo(f"warning: {corpus} is not read: --records {records} is used instead", err=True)
     result = build(corpus, out_dir, records_path=records, neo4j=neo4j, model=model, progress=progress)
     for err in result.input_errors:
         typer.echo(f"warning: skipped {err}", err=True)
