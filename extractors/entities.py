@@ -122,6 +122,7 @@ class ConflictEntities:
         self.not_place_before = set(lists["not_place_before"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact: dict[str, set[str]] = {}  # match key -> aliases that must match case-exactly
+        self._any_case: dict[str, set[str]] = {}  # match key -> casefolded aliases that match in any case
         self._surface: dict[str, str] = {}  # normalised alias -> match key (for glued-word repair)
         self._add_aliases(nlp, ((a, e, "actor") for a, e in self.gazetteer.actor_aliases()))
         self._add_aliases(nlp, ((a, e, "place") for a, e in self.gazetteer.place_aliases()))
@@ -134,6 +135,8 @@ class ConflictEntities:
             key = f"{kind}|{entry.id}"
             if _needs_exact_case(alias):
                 self._exact.setdefault(key, set()).add(alias)
+            else:
+                self._any_case.setdefault(key, set()).add(alias.casefold())
             by_key.setdefault(key, []).append(nlp.make_doc(alias))
             self._surface.setdefault(normalize_name(alias), key)
         for key, docs in by_key.items():
@@ -171,7 +174,7 @@ class ConflictEntities:
             key = doc.vocab.strings[match_id]
             span = Span(doc, start, end, label=ACTOR if key.startswith("actor|") else PLACE, kb_id=key.split("|", 1)[1])
             exact = self._exact.get(key)
-            if exact is not None and not self._case_ok(span, exact):
+            if exact is not None and not self._case_ok(span, exact, self._any_case.get(key, set())):
                 continue
             if in_citation(span):
                 continue
@@ -197,11 +200,15 @@ class ConflictEntities:
         doc.spans[NESTED] = nested
         return doc
 
-    def _case_ok(self, span: Span, exact: set[str]) -> bool:
-        """Aliases that must match as written (acronyms, short names) do; others match any case."""
+    def _case_ok(self, span: Span, exact: set[str], any_case: set[str]) -> bool:
+        """Aliases that must match as written (acronyms, short names) do; others match any case.
+
+        "al-Mourabitoun" matches though "Al-Mourabitoun" is a case-exact alias: the
+        lowercase spelling is itself a case-free alias of the same entity.
+        """
         text = span.text
         lowered = {a.casefold() for a in exact}
-        if text.casefold() not in lowered:
+        if text.casefold() not in lowered or text.casefold() in any_case:
             return True  # matched one of the entity's case-free aliases
         if text not in exact:
             return False
