@@ -100,6 +100,9 @@ def gaz() -> Gazetteer:
         ("Traoré", None),  # common surname: never an alias on its own
         ("Maïga", None),
         ("Fulani", "fulani"),
+        ("Tuareg", None),  # adjective in "Tuareg rebels": an alias would block the generic link
+        ("Tuaregs", "tuareg"),
+        ("Dogon militia", "dan-na-ambassagou"),
         ("al-Naba", "al-naba"),
     ],
 )
