@@ -240,3 +240,17 @@ def test_api_exports_are_complete():
         assert hasattr(kg.api, name), name
     public = {n for n, v in vars(kg.api).items() if not n.startswith("_") and callable(v) and getattr(v, "__module__", "").startswith("kg.")}
     assert public <= set(kg.api.__all__)
+
+
+def test_sample_corpus_is_shipped_with_the_package():
+    """The README's first command reads kg/sample_corpus: short, dated briefs, one per file."""
+    import re
+
+    import kg
+
+    briefs = sorted((Path(kg.__file__).parent / "sample_corpus").glob("*.txt"))
+    assert 6 <= len(briefs) <= 10
+    for brief in briefs:
+        text = brief.read_text(encoding="utf-8")
+        assert len(text.split()) < 250, brief.name
+        assert re.search(r"\b(19|20)\d\d\b", text), f"{brief.name} gives no date"
