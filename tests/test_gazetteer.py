@@ -234,6 +234,24 @@ def test_every_place_has_coordinates_in_range(gaz):
         assert place.lon is not None and -180 <= place.lon <= 180, place.id
 
 
+# Rough bounding boxes (lat min, lat max, lon min, lon max) of the Sahel states and neighbours.
+_BBOX = {
+    "ML": (10.1, 25.0, -12.3, 4.3), "BF": (9.4, 15.1, -5.6, 2.4), "NE": (11.6, 23.6, 0.1, 16.0),
+    "MR": (14.7, 27.3, -17.1, -4.8), "DZ": (18.9, 37.1, -8.7, 12.0), "TD": (7.4, 23.5, 13.4, 24.0),
+    "SN": (12.3, 16.7, -17.6, -11.3), "BJ": (6.2, 12.5, 0.7, 3.9), "TG": (6.1, 11.2, -0.2, 1.9),
+    "NG": (4.2, 13.9, 2.6, 14.7), "GH": (4.7, 11.2, -3.3, 1.2), "CI": (4.3, 10.8, -8.6, -2.5),
+    "GN": (7.1, 12.7, -15.1, -7.6), "LY": (19.5, 33.2, 9.3, 25.2),
+}
+
+
+def test_sahel_places_lie_in_their_country(gaz):
+    """Catches a swapped sign or lat/lon in a curated entry (countries included: centroids)."""
+    for place in gaz.places.values():
+        box = _BBOX.get(place.country or "")
+        if box:
+            assert box[0] <= place.lat <= box[1] and box[2] <= place.lon <= box[3], (place.id, place.lat, place.lon)
+
+
 @pytest.mark.parametrize(("place_id", "lat", "lon"), [("place-bamako", 12.65, -8.0), ("place-tessalit", 20.2, 1.01), ("place-kidal", 18.44, 1.41)])
 def test_known_coordinates(gaz, place_id, lat, lon):
     place = gaz.place(place_id)
