@@ -22,8 +22,24 @@ PIPELINES_DIR = Path(__file__).resolve().parent / "pipelines"
 
 
 def resolve_pipeline(name: str | None = None) -> str | Path:
-    """A shipped pipeline's directory, a pipeline directory, or an installed package name."""
+    """Where to load a pipeline from: a shipped directory, a pipeline directory, or a package name.
+
+    Args:
+        name (str | None): ``en_conflict_kg_base`` (or ``conflict_kg_base``), the name
+            of another pipeline under ``kg/pipelines/``, a directory written by
+            ``nlp.to_disk``/``spacy train`` (e.g. ``training/.../model-best``), or
+            an installed package such as ``en_core_web_sm``. Defaults to
+            DEFAULT_PIPELINE.
+
+    Returns:
+        Path | str: the directory to load, or the package name for ``spacy.load``.
+
+    Raises:
+        PipelineError: the default pipeline is not shipped, or a directory is not a pipeline.
+    """
     name = name or DEFAULT_PIPELINE
+    if name == DEFAULT_PIPELINE.removeprefix("en_"):
+        name = DEFAULT_PIPELINE
     shipped = PIPELINES_DIR / name
     if (shipped / "meta.json").is_file():
         return shipped
@@ -55,7 +71,11 @@ def load_base(name: str | None = None, *, exclude: tuple[str, ...] = ()) -> Any:
 
 
 def describe_pipeline(name: str | None = None) -> dict[str, Any]:
-    """Name, on-disk path, version and components of a pipeline, for ``kg info``."""
+    """Name, on-disk path, version, components and licence of a pipeline, for ``kg info``.
+
+    ``pipeline_path`` is the directory to give ``spacy evaluate``; ``pipeline_name``
+    is the name spaCy's meta gives it (``en_conflict_kg_base`` for the shipped one).
+    """
     import spacy
     from spacy.util import get_package_path, is_package
 
@@ -69,9 +89,11 @@ def describe_pipeline(name: str | None = None) -> dict[str, Any]:
     meta = spacy.util.load_meta(path / "meta.json") if (path / "meta.json").is_file() else {}
     return {
         "pipeline": name or DEFAULT_PIPELINE,
+        "pipeline_name": f"{meta['lang']}_{meta['name']}" if "lang" in meta and "name" in meta else None,
         "pipeline_path": str(path),
         "pipeline_version": meta.get("version"),
         "spacy_version": meta.get("spacy_version"),
         "components": list(meta.get("pipeline", [])),
         "license": meta.get("license"),
+        "sources": [source.get("name") for source in meta.get("sources", []) if isinstance(source, dict)],
     }

@@ -16,16 +16,18 @@ trains its own from open data, reproducibly, and ships it as package data
                 ``model-best``/``model-last`` are written during training).
                 ``--resume`` restarts from ``model-last`` (weights, not optimiser
                 state) when a run was interrupted.
-4. ``evaluate`` score ``model-best`` on the EWT test split and the held-out NER
-                part and write ``scores.json`` + a table.
-5. ``package``  copy ``model-best`` with the project's meta (name, version,
-                licence, sources) into ``kg/pipelines/en_conflict_kg_base``.
+4. ``assemble`` ``model-best`` + an attribute ruler for the lemmas the rule
+                lemmatizer lacks (auxiliaries, pronouns) + the project's meta
+                (name, version, licence, sources) -> ``package/en_conflict_kg_base``.
+5. ``evaluate`` score that pipeline on the EWT test split (raw text, and gold
+                tokens/sentences) and the held-out NER part: ``eval/scores.json``.
+6. ``ship``     copy it, scores in ``meta.json``, into ``kg/pipelines/en_conflict_kg_base``.
 
 Usage::
 
     python scripts/train_base_pipeline.py                # all steps
     python scripts/train_base_pipeline.py --steps train --resume
-    python scripts/train_base_pipeline.py --steps evaluate,package
+    python scripts/train_base_pipeline.py --steps assemble,evaluate,ship
 """
 
 from __future__ import annotations
@@ -49,7 +51,11 @@ __all__ = [
     "convert",
     "train",
     "evaluate",
-    "package",
+    "format_table",
+    "installed_versions",
+    "check_versions",
+    "assemble",
+    "ship",
     "main",
 ]
 
@@ -70,7 +76,17 @@ SENTS_PER_DOC = 10
 #: fixed held-out evaluation part.
 NER_TRAIN_FRACTION = 0.7
 NER_DEV_FRACTION = 0.1
-STEPS = ("splits", "convert", "train", "evaluate", "package")
+STEPS = ("splits", "convert", "train", "assemble", "evaluate", "ship")
+#: The versions the shipped pipeline was trained with; other versions train fine
+#: but need not reproduce the scores digit for digit.
+PINNED = {
+    "python": "3.11.7",
+    "spacy": "3.8.18",
+    "thinc": "8.3.14",
+    "spacy-lookups-data": "1.0.5",
+    "numpy": "2.4.6",
+    "blis": "1.3.4",
+}
 
 PIPELINE_META = {
     "lang": "en",
@@ -359,6 +375,30 @@ def convert(conllu: dict[str, Path], corpus_dir: Path) -> dict[str, int]:
 # ----------------------------------------------------------------------- training
 
 
+def installed_versions() -> dict[str, str]:
+    """Versions of the packages that decide the trained weights."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in PINNED:
+        if name == "python":
+            continue
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def check_versions() -> dict[str, str]:
+    """Warn when the environment differs from PINNED (scores may then differ slightly)."""
+    found = installed_versions()
+    for name, want in PINNED.items():
+        if found[name] != want:
+            print(f"warning: {name} {found[name]} installed, the pipeline was trained with {want}", file=sys.stderr)
+    return found
+
+
 def _thread_env(threads: int) -> dict[str, str]:
     """Pin BLAS/OpenMP threads so training uses the cores it was given, reproducibly."""
     env = dict(os.environ)
@@ -381,15 +421,21 @@ def _train_overrides(corpus_dir: Path, args: argparse.Namespace) -> list[str]:
     return overrides
 
 
-def _last_logged_step(log: Path) -> int:
-    """The last step ``spacy train`` reported in ``log`` (0 when none)."""
-    step = 0
+def _logged_rows(log: Path) -> list[tuple[int, int, float]]:
+    """(epoch, step, score) of every evaluation row ``spacy train`` printed to ``log``."""
+    rows = []
     if log.is_file():
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             cols = line.split()
             if len(cols) > 2 and cols[0].isdigit() and cols[1].isdigit():
-                step = int(cols[1])
-    return step
+                rows.append((int(cols[0]), int(cols[1]), float(cols[-1])))
+    return rows
+
+
+def _last_logged_step(log: Path) -> int:
+    """The last step ``spacy train`` reported in ``log`` (0 when none)."""
+    rows = _logged_rows(log)
+    return rows[-1][1] if rows else 0
 
 
 def _resume_config(output: Path) -> Path:
@@ -510,29 +556,82 @@ def format_table(scores: dict) -> str:
 # ------------------------------------------------------------------------ package
 
 
-def package(model: Path, target: Path, scores: dict | None, train_seconds: float | None) -> Path:
-    """Copy the trained pipeline into the package with the project's meta (name, licence, credits)."""
+#: Lemmas the rule lemmatizer cannot give: spacy-lookups-data has no AUX or PRON
+#: tables, so it would return "were", "'s", "n't", "i". EWT's conventions.
+LEMMA_EXCEPTIONS = [
+    ({"POS": "AUX", "LOWER": {"IN": ["am", "is", "are", "was", "were", "be", "been", "being", "'s", "'re", "'m", "s", "re", "m"]}}, "be"),
+    ({"POS": "AUX", "LOWER": {"IN": ["has", "have", "had", "having", "'ve", "ve"]}}, "have"),
+    ({"POS": "AUX", "LOWER": {"IN": ["does", "did", "do", "doing"]}}, "do"),
+    ({"POS": "AUX", "LOWER": {"IN": ["'ll", "ll", "wo"]}}, "will"),
+    ({"POS": "AUX", "LOWER": "ca"}, "can"),
+    ({"POS": "AUX", "LOWER": "sha"}, "shall"),
+    ({"POS": "PART", "LOWER": {"IN": ["n't", "not", "nt"]}}, "not"),
+    ({"POS": "PRON", "LOWER": {"IN": ["i", "me"]}}, "I"),
+    ({"POS": "PRON", "LOWER": {"IN": ["he", "him"]}}, "he"),
+    ({"POS": "PRON", "LOWER": {"IN": ["she", "her"]}}, "she"),
+    ({"POS": "PRON", "LOWER": {"IN": ["we", "us"]}}, "we"),
+    ({"POS": "PRON", "LOWER": {"IN": ["they", "them"]}}, "they"),
+]
+LICENSE_TEXT = (
+    "The weights of this pipeline are derived from UD English EWT and Universal NER "
+    "(both CC BY-SA 4.0) and are licensed under the Creative Commons "
+    "Attribution-ShareAlike 4.0 International licence: "
+    "https://creativecommons.org/licenses/by-sa/4.0/\n"
+)
+
+
+def _add_lemma_exceptions(nlp) -> None:
+    """An attribute_ruler after the lemmatizer for auxiliaries, negation and pronouns."""
+    ruler = nlp.add_pipe("attribute_ruler", name="lemma_exceptions", after="lemmatizer")
+    for pattern, lemma in LEMMA_EXCEPTIONS:
+        ruler.add(patterns=[[pattern]], attrs={"LEMMA": lemma})
+
+
+def _dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def assemble(model: Path, target: Path, train_seconds: float | None, log: Path | None = None) -> Path:
+    """Build the pipeline to ship from a checkpoint: lemma exceptions, meta (name, licence, credits).
+
+    The training log (when given) records which evaluation step ``model-best``
+    comes from and how far training went, so the run can be reproduced.
+    """
     import spacy
 
     nlp = spacy.load(model)
+    _add_lemma_exceptions(nlp)
+    rows = _logged_rows(log) if log else []
+    if rows:
+        best = max(rows, key=lambda row: row[2])
+        nlp.meta["conflict_kg_training_progress"] = {
+            "best_epoch": best[0], "best_step": best[1], "best_dev_score": best[2],
+            "last_epoch": rows[-1][0], "last_step": rows[-1][1],
+        }
     nlp.meta.update(PIPELINE_META)
-    nlp.meta["name"] = PIPELINE_META["name"]
-    if scores:
-        nlp.meta["conflict_kg_scores"] = scores
     if train_seconds is not None:
         nlp.meta["conflict_kg_training_seconds"] = round(train_seconds)
+    nlp.meta["conflict_kg_training_versions"] = installed_versions()
     if target.exists():
         shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(target)
-    (target / "LICENSE").write_text(
-        "The weights of this pipeline are derived from UD English EWT and Universal NER "
-        "(both CC BY-SA 4.0) and are licensed under the Creative Commons "
-        "Attribution-ShareAlike 4.0 International licence: "
-        "https://creativecommons.org/licenses/by-sa/4.0/\n",
-        encoding="utf-8",
-    )
-    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    print(f"package: {target} ({size / 1e6:.1f} MB)")
+    (target / "LICENSE").write_text(LICENSE_TEXT, encoding="utf-8")
+    print(f"assemble: {target} ({_dir_size(target) / 1e6:.1f} MB)")
+    return target
+
+
+def ship(staged: Path, target: Path, scores: dict | None) -> Path:
+    """Copy the evaluated pipeline into the package, its test scores added to ``meta.json``."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(staged, target)
+    if scores:
+        meta_path = target / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["conflict_kg_scores"] = scores
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(f"ship: {target} ({_dir_size(target) / 1e6:.1f} MB)")
     return target
 
 
@@ -547,7 +646,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
     parser.add_argument("--max-epochs", type=int, default=None, help="override training.max_epochs")
     parser.add_argument("--resume", action="store_true", help="continue from model-last after an interruption")
-    parser.add_argument("--model", type=Path, default=None, help="pipeline to evaluate/package. Defaults to model-best.")
+    parser.add_argument("--model", type=Path, default=None, help="checkpoint to assemble. Defaults to output/model-best.")
     return parser.parse_args(argv)
 
 
@@ -565,17 +664,22 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(convert(conllu, corpus_dir), indent=2))
     seconds = None
     if "train" in steps:
+        check_versions()
         seconds = train(corpus_dir, output, args)
         print(f"train: {seconds / 60:.1f} min wall clock")
     elif (output / "DONE").is_file():
         seconds = json.loads((output / "DONE").read_text())["seconds"]
+    staged = args.work / "package" / SHIP_DIR.name
+    if "assemble" in steps:
+        log = output / "spacy-train.log"
+        assemble(model, staged, seconds, log if log.is_file() else args.work / "train.log")
     scores = None
     if "evaluate" in steps:
-        scores = evaluate(model, corpus_dir, args.work / "eval", args.threads)
+        scores = evaluate(staged, corpus_dir, args.work / "eval", args.threads)
     elif (args.work / "eval" / "scores.json").is_file():
         scores = json.loads((args.work / "eval" / "scores.json").read_text())
-    if "package" in steps:
-        package(model, SHIP_DIR, scores, seconds)
+    if "ship" in steps:
+        ship(staged, SHIP_DIR, scores)
     return 0
 
 
