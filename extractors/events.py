@@ -42,7 +42,9 @@ _KILL_LEMMAS = {"kill", "execute", "murder", "slay", "massacre"}
 _LOC_PREPS = {"in", "at", "near", "around", "across", "throughout", "outside", "inside", "within", "into", "over",
               "along", "north of", "south of", "east of", "west of", "close to", "in and around", "nearby"}
 _TARGET_PREPS = {"on", "against", "targeting", "onto", "upon"}
-_OF_IS_AGENT = {"withdrawal", "deployment", "organization_change_agent"}
+#: Types whose target may be a place (a town attacked, besieged or taken); others name places only as locations.
+_PLACE_TARGETS = {"attack", "siege_blockade", "territory_capture", "evacuation_advisory", "air_strike", "bombing",
+                  "armed_clash", "designation_sanction"}
 _ORG_NOUNS = {"group", "alliance", "coalition", "confederation", "movement", "organization", "organisation", "force",
               "militia", "cell", "front", "battalion", "brigade", "party", "council", "committee", "bloc", "union",
               "wing", "branch", "faction", "network", "unit", "task", "mission", "corps", "junta", "government"}
@@ -294,6 +296,9 @@ class ConflictEvents:
                 targets += objects(tok)
             for h in heads:
                 for word, x in preps(h):
+                    if word in ("alongside", "together with"):
+                        agents.append(x)  # "fought alongside French forces": a co-agent, not the enemy
+                        continue
                     if word in _TARGET_PREPS or (word == "of" and trig.kind == "phrase"):
                         targets.append(x)
                     elif word in _LOC_PREPS or (word == "from" and trig.type == "withdrawal") or (word == "to" and trig.type in ("deployment", "withdrawal")):
@@ -349,7 +354,8 @@ class ConflictEvents:
         # a country named as target: the actor reading for violence against it, else the place
         target_ids = [s.kb_id_ for s in target_actors]
         covered = {(s.start, s.end) for s in target_actors}
-        target_ids += [s.kb_id_ for s in target_places if (s.start, s.end) not in covered or trig.type in ("siege_blockade", "territory_capture", "evacuation_advisory")]
+        if trig.type in _PLACE_TARGETS:
+            target_ids += [s.kb_id_ for s in target_places if (s.start, s.end) not in covered or trig.type in ("siege_blockade", "territory_capture", "evacuation_advisory")]
         loc_spans = pick(loc_toks, place_at)
         location = self._best_place(doc, loc_spans)
         if location is None and target_places:
@@ -358,6 +364,8 @@ class ConflictEvents:
         if location is None and self.place_fallback:
             others = [s for s in place_at_values(place_at, sent) if not any(a.start <= s.start < a.end for a in agents)]
             location = self._best_place(doc, others, near=trig.token.i)
+        alongside = {x.i for h in [trig.token] for w, x in preps(h) if w in ("alongside", "together with")}
+        target_ids = [t for t in target_ids if not any(s.kb_id_ == t and s.start in alongside for s in target_actors)]
         agent_ids = [s.kb_id_ for s in agents if s.kb_id_ not in target_ids]
         if trig.needs.get("target_person") and not any(entities(doc)[t].type == "Person" for t in target_ids if t in entities(doc)):
             return None

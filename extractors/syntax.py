@@ -70,7 +70,13 @@ def subjects(verb: Token) -> list[Token]:
             return []
         if tok.dep_ in ("relcl", "acl:relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
             return [tok.head]
-        if tok.dep_ in ("xcomp", "conj", "advcl") and tok.head is not tok:
+        if tok.dep_ == "xcomp" and tok.head is not tok:
+            controller = [c for c in tok.head.children if c.dep_ in OBJ]
+            if controller:
+                return controller  # object control: "urged its citizens to leave" -> the citizens leave
+            tok = tok.head
+            continue
+        if tok.dep_ in ("conj", "advcl") and tok.head is not tok:
             tok = tok.head
             continue
         break
