@@ -52,7 +52,8 @@ class BuildResult:
         unlocated (int): events left out of it for want of coordinates.
         files (list[Path]): files written.
         input_errors (list[KgError]): input files or lines that were skipped.
-        output_errors (dict[str, KgError]): outputs that could not be written.
+        output_errors (dict[str, KgError]): outputs that could not be written
+            (by file name; ``"neo4j"`` for a failed load).
         neo4j (Any): what the Neo4j load returned, when asked for.
         graph (MultiDiGraph | None): the corpus graph.
     """
@@ -167,7 +168,7 @@ def build(
         BuildResult: counts, files written and the errors met on the way.
 
     Raises:
-        KgError: nothing could be processed, or the Neo4j load failed.
+        KgError: nothing could be processed, or the Neo4j loader is not installed.
     """
     from tqdm import tqdm
 
@@ -222,5 +223,8 @@ def build(
             from kg.store import load_records
         except ImportError as exc:
             raise KgError(f"the Neo4j loader is not available in this install ({exc})") from exc
-        result.neo4j = load_records(records, uri=neo4j, progress=progress)
+        try:
+            result.neo4j = load_records(records, uri=neo4j, progress=progress)
+        except KgError as exc:  # the files are written; report the load and fail the build
+            result.output_errors["neo4j"] = exc
     return result

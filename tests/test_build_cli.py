@@ -254,3 +254,17 @@ def test_sample_corpus_is_shipped_with_the_package():
         text = brief.read_text(encoding="utf-8")
         assert len(text.split()) < 250, brief.name
         assert re.search(r"\b(19|20)\d\d\b", text), f"{brief.name} gives no date"
+
+
+def test_a_failed_neo4j_load_is_reported_after_the_files(small_records_path, monkeypatch, tmp_path):
+    from kg.errors import StoreError
+
+    def load_records(records, **kw):
+        raise StoreError("cannot reach bolt://db:7687")
+
+    monkeypatch.setitem(sys.modules, "kg.store", types.SimpleNamespace(load_records=load_records))
+    out = tmp_path / "out"
+    result = _kg("build", "--records", small_records_path, "-o", out, "--neo4j", "bolt://db:7687", "--no-progress")
+    assert result.exit_code == 1
+    assert "error: neo4j load failed: cannot reach bolt://db:7687" in result.output
+    assert "documents: 3" in result.output and (out / "actor-map.png").exists()

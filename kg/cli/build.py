@@ -60,7 +60,8 @@ def build_cmd(
     for err in result.input_errors:
         typer.echo(f"warning: skipped {err}", err=True)
     for name, err in result.output_errors.items():
-        typer.echo(f"error: {name} not written: {err}", err=True)
+        what = "load failed" if name == "neo4j" else "not written"
+        typer.echo(f"error: {name} {what}: {err}", err=True)
     merged = result.reports - result.events
     typer.echo(f"documents: {result.documents}" + (f" ({len(result.input_errors)} skipped)" if result.input_errors else ""))
     typer.echo(f"actors: {result.actors}  places: {result.places}  relations: {result.relations}")
