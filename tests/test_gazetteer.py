@@ -166,6 +166,14 @@ def test_generic_phrases_resolve_by_country(gaz):
     assert [a.id for a in gaz.generic_candidates("Russian mercenaries")] == ["wagner", "africa-corps", "russian-paramilitaries"]
 
 
+def test_blocked_phrases(gaz):
+    assert gaz.is_blocked("the Algiers Accord")
+    assert gaz.is_blocked("Washington Post")
+    assert not gaz.is_blocked("Algiers")
+    # a blocked phrase is no alias: it names nothing
+    assert all(gaz.lookup_actor(p) is None and gaz.lookup_place(p) is None for p in gaz.blocked_phrases)
+
+
 def test_metonyms_are_separate_from_aliases(gaz):
     assert gaz.lookup_actor("Moscow") is None
     assert gaz.lookup_metonym("Moscow").id == "russia"
