@@ -169,7 +169,8 @@ class ConflictEvents:
         self.place_fallback = place_fallback
         path = triggers_path or ontology.path("triggers.yaml")
         try:
-            lexicon = yaml.safe_load(open(path, encoding="utf-8"))
+            with open(path, encoding="utf-8") as fh:
+                lexicon = yaml.safe_load(fh)
         except (OSError, yaml.YAMLError) as exc:
             raise OntologyError(f"{path}: cannot read the trigger lexicon: {exc}") from exc
         self.verbs: dict[str, list[tuple[str, dict]]] = {}
