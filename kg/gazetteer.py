@@ -657,6 +657,15 @@ def _merge_places(path: Path, generated: list[PlaceEntry], curated: list[PlaceEn
             by_gid[p.geonames_id] = pid
     curated_keys: dict[str, PlaceEntry] = {}
     for c in curated:
+        same = places.get(c.id)
+        if same is not None and (same.country != c.country if c.country else same.type is not c.type):
+            # Same slug, not the same place (Welingara in Mali and in the Gambia; the
+            # Tamesna plain and Tamesna in Morocco): the generated one moves aside.
+            moved = replace(same, id=f"{same.id}-{(same.country or 'xx').lower()}")
+            del places[c.id]
+            places[moved.id] = moved
+            if moved.geonames_id:
+                by_gid[moved.geonames_id] = moved.id
         base_id = c.id if c.id in places else by_gid.get(c.geonames_id or -1)
         if base_id is not None:
             base = places.pop(base_id)

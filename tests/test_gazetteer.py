@@ -266,6 +266,14 @@ def test_known_coordinates(gaz, place_id, lat, lon):
     assert abs(place.lat - lat) < 0.2 and abs(place.lon - lon) < 0.2
 
 
+def test_curated_place_does_not_absorb_a_namesake(gaz):
+    """Same slug, other country or type: Welingara (Mali) is not Wellingara (Gambia), Tamesna (plain) not Tamesna (Morocco)."""
+    welingara = gaz.place("place-welingara")
+    assert welingara.country == "ML" and welingara.geonames_id is None
+    tamesna = gaz.place("place-tamesna")
+    assert tamesna.type is PlaceType.Region and tamesna.population is None
+
+
 def test_stoplisted_city_names_are_not_places(gaz):
     for word in ("Man", "Say", "Come", "Sale", "Leo"):
         assert gaz.lookup_place(word) is None, word
