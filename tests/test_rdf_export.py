@@ -310,3 +310,28 @@ def test_broken_graphs_do_not_conform(small_records, tmp_path):
         breaks(g)
         conforms, report = validate(g)
         assert not conforms, what
+
+
+def test_a_fact_stated_twice_in_one_document_keeps_two_assertions(tmp_path):
+    actors = [Actor(id=x, name=x.upper(), type="ArmedGroup") for x in ("a", "b")]
+    attack = {"type": "attack", "agents": ["a"], "targets": ["b"], "date": "2024-05"}
+    rec = DocRecord(
+        doc_id="d",
+        actors=actors,
+        events=[Event(**attack, evidence="first", sentence=0), Event(**attack, evidence="again", modality="denied", sentence=3)],
+        relations=[
+            Relation(subject="a", predicate="hostile_to", object="b", date="2024"),
+            Relation(subject="b", predicate="hostile_to", object="a", modality="denied", date="2023"),
+        ],
+    )
+    path, _ = _export([rec], "trig", tmp_path)
+    graph = load_export(path)
+    event = URIRef(IriMinter().event(rec.events[0]))
+    reports = sorted(graph.subjects(CKG.assertionOf, event))
+    assert reports == [URIRef(DEFAULT_BASE + "doc/d/event/" + event.rsplit("/", 1)[1] + sfx) for sfx in ("", "/2")]
+    assert {graph.value(r, CKG.modality) for r in reports} == {CKG.asserted, CKG.denied}
+    statements = sorted(graph.subjects(RDF.type, CKG.RelationAssertion))
+    assert [s.removeprefix(DEFAULT_BASE) for s in statements] == ["doc/d/relation/a/hostile_to/b", "doc/d/relation/a/hostile_to/b/2"]
+    assert [str(graph.value(s, SEM.hasTimeStamp)) for s in statements] == ["2024", "2023"]
+    conforms, report = validate(graph)
+    assert conforms, report

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import ExportError
+from kg.models import Actor, DocRecord, Relation
 from kg.rdf import DEFAULT_BASE, QUERIES, export_records, load_export, run_query
 from kg.rdf.iris import IriMinter
 from kg.rdf.sparql import cookbook
@@ -56,6 +57,28 @@ def test_allies_at_a_date(graph):
     assert run_query(graph, "allies", actor="wagner", at="2021-12") == wagner_allies  # a month counts from its first day
     assert run_query(graph, "allies", actor="wagner", at="2021-11-30") == []
     assert run_query(graph, "allies", actor="jnim", at="2024-03-31") == []  # FLA alliance dated 2024-04
+
+
+def test_at_uses_the_earliest_dated_source(tmp_path):
+    # As the Cypher query: an undated source does not let a relation first dated later through.
+    actors = [Actor(id=x, name=x.upper(), type="ArmedGroup") for x in "abc"]
+    records = [
+        DocRecord(doc_id="d1", actors=actors, relations=[Relation(subject="a", predicate="allied_with", object="b")]),
+        DocRecord(doc_id="d2", actors=actors, relations=[
+            Relation(subject="b", predicate="allied_with", object="a", date="2024-04"),
+            Relation(subject="a", predicate="allied_with", object="c", date="2021"),
+            Relation(subject="a", predicate="allied_with", object="c", modality="denied", date="2019"),
+        ]),
+    ]
+    path = tmp_path / "x.nt"
+    export_records(records, path, "nt")
+    g = load_export(path)
+    b = {"other": ACTOR + "b", "name": "B", "since": "2024-04-01", "sources": 2}
+    c = {"other": ACTOR + "c", "name": "C", "since": "2021-01-01", "sources": 1}
+    assert run_query(g, "allies", actor="a") == [b, c]
+    assert run_query(g, "allies", actor="a", at="2022") == [c]
+    assert run_query(g, "allies", actor="a", at="2024-04-01") == [b, c]
+    assert run_query(g, "allies", actor="a", at="2020") == []
 
 
 def test_enemies(graph):

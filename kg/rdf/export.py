@@ -255,6 +255,7 @@ def _events(record, m, actor_iris, place_iris, claims, assertions, shared) -> No
     """Events: one node per ``event_key`` (claims), one assertion node per document."""
     rid = record.doc_id
     doc, activity = m.doc(rid), m.extraction(rid)
+    seen: dict[str, int] = {}
     for e in record.events:
         ev = m.event(e)
         claims += [(ev, _TYPE, _S["Event"]), (ev, _S["eventType"], _C[e.type.value])]
@@ -271,7 +272,8 @@ def _events(record, m, actor_iris, place_iris, claims, assertions, shared) -> No
         if e.location is not None:
             claims.append((ev, _S["hasPlace"], place_iris[e.location]))
         claims += [(ev, p, o) for p, o in _date_terms(e.date, f"{rid}: event {e.type.value}")]
-        node = m.event_assertion(rid, e)
+        seen[ev] = seen.get(ev, 0) + 1  # the same event stated twice: two assertions
+        node = m.event_assertion(rid, e, seen[ev])
         assertions += [(node, _TYPE, _C["EventAssertion"]), (node, _TYPE, _P["Entity"]), (node, _C["assertionOf"], ev)]
         if e.fatalities is not None:
             toll = Lit(str(e.fatalities), _INT)
@@ -284,6 +286,7 @@ def _relations(record, m, actor_iris, claims, assertions, shared) -> None:
     """Relations: the plain triple where stated as fact, and a reified statement per document."""
     rid = record.doc_id
     doc, activity = m.doc(rid), m.extraction(rid)
+    seen: dict[tuple[str, str, str], int] = {}
     for r in record.relations:
         pred = _C[r.predicate.value]
         symmetric = r.predicate in SYMMETRIC_PREDICATES
@@ -294,7 +297,9 @@ def _relations(record, m, actor_iris, claims, assertions, shared) -> None:
             claims.append((s, pred, o))
             if symmetric:
                 claims.append((o, pred, s))
-        node = m.relation_assertion(rid, r)
+        key = (s, pred, o)
+        seen[key] = seen.get(key, 0) + 1
+        node = m.relation_assertion(rid, r, seen[key])
         assertions += [
             (node, _TYPE, _C["RelationAssertion"]),
             (node, _TYPE, str(RDF.Statement)),

@@ -15,8 +15,8 @@ Scheme, under a configurable base (``DEFAULT_BASE``)::
     doc/{doc_id}                        a document (ckg:Document)
     doc/{doc_id}/graph                  the named graph of what it asserts (TriG/N-Quads)
     doc/{doc_id}/extraction             the extraction run that read it (prov:Activity)
-    doc/{doc_id}/event/{event_key}      its account of an event (ckg:EventAssertion)
-    doc/{doc_id}/relation/{s}/{p}/{o}   its account of a relation (ckg:RelationAssertion)
+    doc/{doc_id}/event/{event_key}      its account of an event (ckg:EventAssertion); /2, /3... if repeated
+    doc/{doc_id}/relation/{s}/{p}/{o}   its account of a relation (ckg:RelationAssertion); /2, /3... if repeated
     agent/{name}                        a pipeline or extractor (prov:SoftwareAgent)
 """
 
@@ -102,14 +102,20 @@ class IriMinter:
         """IRI of the extraction activity that read a document."""
         return f"{self.doc(doc_id)}/extraction"
 
-    def event_assertion(self, doc_id: str, event: Event) -> str:
-        """IRI of one document's account of an event."""
-        return f"{self.doc(doc_id)}/event/{event_key(event)}"
+    def event_assertion(self, doc_id: str, event: Event, occurrence: int = 1) -> str:
+        """IRI of one document's account of an event; ``/2``, ``/3``... when it states the same event again."""
+        suffix = "" if occurrence == 1 else f"/{occurrence}"
+        return f"{self.doc(doc_id)}/event/{event_key(event)}{suffix}"
 
-    def relation_assertion(self, doc_id: str, relation: Relation) -> str:
-        """IRI of one document's account of a relation (symmetric predicates in sorted order)."""
+    def relation_assertion(self, doc_id: str, relation: Relation, occurrence: int = 1) -> str:
+        """IRI of one document's account of a relation (symmetric predicates in sorted order).
+
+        ``/2``, ``/3``... when the document states the same relation again (perhaps
+        with another modality or date), so each statement keeps its own provenance.
+        """
         s, o = relation_endpoints(relation)
-        return f"{self.doc(doc_id)}/relation/{segment(s)}/{relation.predicate.value}/{segment(o)}"
+        suffix = "" if occurrence == 1 else f"/{occurrence}"
+        return f"{self.doc(doc_id)}/relation/{segment(s)}/{relation.predicate.value}/{segment(o)}{suffix}"
 
     def agent(self, name: str) -> str:
         """IRI of a software agent (pipeline or extractor component)."""
