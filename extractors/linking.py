@@ -76,7 +76,9 @@ class ConflictLinker:
         self._generic: dict[str, list] = {}
         for entry in self.gazetteer.actors.values():
             for phrase in getattr(entry, "generic", ()) or ():
-                self._generic.setdefault(normalize_name(phrase), []).append(entry)
+                bucket = self._generic.setdefault(normalize_name(phrase), [])
+                if all(e.id != entry.id for e in bucket):  # "junta" and "the junta" normalise alike: one candidate each
+                    bucket.append(entry)
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
