@@ -204,7 +204,9 @@ class Gazetteer:
                 self._actor_index.setdefault(_norm(alias), entry.id)
             for phrase in entry.generic:
                 key = _norm(phrase)
-                self._generic_index[key] = self._generic_index.get(key, ()) + (entry.id,)
+                ids = self._generic_index.get(key, ())
+                if entry.id not in ids:
+                    self._generic_index[key] = ids + (entry.id,)
             for metonym in entry.metonyms:
                 self._metonym_index.setdefault(_norm(metonym), entry.id)
         for place in self.places.values():
