@@ -363,3 +363,16 @@ def test_extracted_seed_records_export_parses_back_and_conforms(extracted_seed_r
     assert _count(path, fmt) == n
     conforms, report = validate(path)
     assert conforms, report
+
+
+def test_iris_agree_with_the_neo4j_keys(small_records, tmp_path):
+    from kg.keys import event_key, relation_endpoints
+
+    graph = load_export(_export(small_records, "nt", tmp_path)[0])
+    events = {str(e) for e in graph.subjects(RDF.type, SEM.Event)}
+    assert events == {f"{DEFAULT_BASE}event/{event_key(e)}" for r in small_records for e in r.events}
+    for r in small_records:
+        for rel in r.relations:
+            s, o = relation_endpoints(rel)
+            node = URIRef(f"{DEFAULT_BASE}doc/{segment(r.doc_id)}/relation/{segment(s)}/{rel.predicate.value}/{segment(o)}")
+            assert (graph.value(node, RDF.subject), graph.value(node, RDF.object)) == (URIRef(ACTOR + s), URIRef(ACTOR + o))
