@@ -49,6 +49,7 @@ def gaz() -> Gazetteer:
         ("Permanent Strategic Framework for Peace, Security and Development", "cma-cspd"),
         ("Dan Na Ambassagou", "dan-na-ambassagou"),
         ("Donzo hunters", "dozo"),
+        ("Donzo", "dozo-brotherhood"),
         ("Tuareg armed groups", "tuareg-rebels"),
         ("Tuareg rebels", None),  # generic: MNLA in 2012, FLA from 2024, whichever the text names
         ("FAMa", "mali-armed-forces"),
