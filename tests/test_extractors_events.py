@@ -1,0 +1,325 @@
+"""``conflict_events``: type from the trigger lexicon, arguments from the tree, toll, place, date, modality."""
+
+from __future__ import annotations
+
+import pytest
+from extractor_helpers import blank_nlp, extract, parse
+
+from extractors.events import ConflictEvents, fatalities_in, is_boilerplate
+
+
+def facts(doc) -> list[tuple]:
+    """(type, agents, targets, location) of each event, in order."""
+    return [(e.type, e.agents, e.targets, e.location) for e in doc._.kg_events]
+
+
+# ----------------------------------------------------------------------------- arguments
+
+ATTACK_WITH_TOLL = """
+JNIM             PROPN  nsubj  attacked
+attacked=attack  VERB   ROOT
+the              DET    det    Malian_army
+Malian_army      PROPN  obj    attacked
+in               ADP    case   Boni
+Boni             PROPN  obl    attacked
+,
+killing=kill     VERB   advcl  attacked
+four             NUM    nummod soldiers
+soldiers=soldier NOUN   obj    killing
+and              CCONJ  cc     civilians
+two              NUM    nummod civilians
+civilians=civilian NOUN conj   soldiers
+.
+"""
+
+
+def test_active_attack_agent_target_place_and_toll_with_the_killing_folded_in():
+    doc = extract(ATTACK_WITH_TOLL)
+    assert facts(doc) == [("attack", ["jnim"], ["mali-armed-forces"], "place-boni")]
+    [ev] = doc._.kg_events
+    assert (ev.fatalities, ev.modality, ev.trigger) == (6, "asserted", "attacked")
+    assert ev.evidence == doc.text and (ev.start, ev.end) == (0, len(doc.text))
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        pytest.param("""
+        A                DET    det       convoy
+        convoy           NOUN   nsubj:pass ambushed
+        was=be           AUX    aux:pass  ambushed
+        ambushed=ambush  VERB   ROOT
+        by               ADP    case      JNIM
+        JNIM             PROPN  obl:agent ambushed
+        near             ADP    case      Gao
+        Gao              PROPN  obl       ambushed
+        .
+        """, [("attack", ["jnim"], [], "place-gao")], id="ud-passive-by-agent"),
+        pytest.param("""
+        Boni             PROPN  nsubj:pass seized
+        was=be           AUX    aux:pass  seized
+        seized=seize     VERB   ROOT
+        by               ADP    case      ISGS
+        ISGS             PROPN  obl       seized
+        .
+        """, [("territory_capture", ["is-sahel"], ["place-boni"], "place-boni")], id="ud-passive-patient-is-target"),
+        pytest.param("""
+        A                DET    det       base
+        base             NOUN   nsubjpass attacked
+        was=be           AUX    auxpass   attacked
+        attacked=attack  VERB   ROOT
+        by               ADP    agent     attacked
+        JNIM             PROPN  pobj      by
+        in               ADP    prep      attacked
+        Timbuktu         PROPN  pobj      in
+        .
+        """, [("attack", ["jnim"], [], "place-timbuktu")], id="clearnlp-passive-agent"),
+        pytest.param("""
+        JNIM             PROPN  nsubj     seized
+        seized=seize     VERB   ROOT
+        Boni             PROPN  dobj      seized
+        .
+        """, [("territory_capture", ["jnim"], ["place-boni"], "place-boni")], id="clearnlp-dobj"),
+        pytest.param("""
+        Soldiers=soldier NOUN   nsubj     opened
+        opened=open      VERB   ROOT
+        fire             NOUN   obj       opened
+        on               ADP    case      Wagner
+        Wagner           PROPN  obl       opened
+        in               ADP    case      Kati
+        Kati             PROPN  obl       opened
+        .
+        """, [("attack", ["mali-armed-forces"], ["wagner"], "place-kati")], id="phrase-trigger-open-fire"),
+        pytest.param("""
+        French           ADJ    amod      forces
+        forces=force     NOUN   nsubj     killed
+        killed=kill      VERB   ROOT
+        Adnan_Abu_Walid_al-Sahrawi PROPN obj killed
+        .
+        """, [("killing", ["french-armed-forces"], ["al-sahrawi"], None)], id="killing-of-a-named-person"),
+    ],
+)
+def test_arguments_from_the_tree(spec, expected):
+    assert facts(extract(spec)) == expected
+
+
+FALLBACK = """
+JNIM             PROPN  nsubj    attacked
+attacked=attack  VERB   ccomp    said
+a                DET    det      camp
+camp             NOUN   obj      attacked
+,
+Menaka           PROPN  compound officials
+officials=official NOUN nsubj    said
+said=say         VERB   ROOT
+.
+"""
+
+
+def test_place_fallback_takes_the_place_named_in_the_sentence():
+    assert facts(extract(FALLBACK)) == [("attack", ["jnim"], [], "place-menaka")]
+
+
+def test_place_fallback_can_be_switched_off():
+    doc = extract(FALLBACK, upto="conflict_dates")
+    doc = ConflictEvents(blank_nlp(), place_fallback=False)(doc)
+    assert facts(doc) == [("attack", ["jnim"], [], None)]
+
+
+def test_nobody_named_and_no_dated_place_is_no_event():
+    # "Attacks rose across Mali": a generalisation, not an event
+    doc = extract("""
+    Attacks=attack   NOUN   nsubj  rose    tag=NNS
+    rose=rise        VERB   ROOT
+    across           ADP    case   Mali
+    Mali             PROPN  obl    rose
+    .
+    """)
+    assert facts(doc) == []
+
+
+# ----------------------------------------------------------------------------- triggers
+
+NAMED_MOVEMENT = """
+The              DET    det    Movement
+National         PROPN  amod   Movement
+Movement         PROPN  nsubj  met
+for              ADP    case   Liberation
+the              DET    det    Liberation
+Liberation       PROPN  nmod   Movement
+of               ADP    case   Azawad
+Azawad           PROPN  nmod   Liberation
+met=meet         VERB   ROOT
+in               ADP    case   Kidal
+Kidal            PROPN  obl    met
+.
+"""
+
+LIBERATION_OF_A_TOWN = """
+FAMa             PROPN  nsubj  announced
+announced=announce VERB ROOT
+the              DET    det    liberation
+liberation       NOUN   obj    announced
+of               ADP    case   Boni
+Boni             PROPN  nmod   liberation
+.
+"""
+
+
+def test_trigger_word_outside_a_name_triggers():
+    assert [e.type for e in extract(LIBERATION_OF_A_TOWN)._.kg_events] == ["territory_capture"]
+
+
+def test_trigger_word_inside_a_name_does_not():
+    doc = extract(NAMED_MOVEMENT)
+    assert "mnla" in {s.kb_id_ for s in doc.spans["kg_mentions"]}
+    assert facts(doc) == []
+
+
+def test_operation_in_an_operation_name_is_no_attack():
+    doc = extract("""
+    France           PROPN  nsubj  launched
+    launched=launch  VERB   ROOT
+    Operation        PROPN  obj    launched
+    Serval           PROPN  flat   Operation
+    against          ADP    case   AQIM
+    AQIM             PROPN  nmod   Operation
+    in               ADP    case   Gao
+    Gao              PROPN  obl    launched
+    .
+    """)
+    assert "attack" not in {e.type for e in doc._.kg_events}
+    assert [e.type for e in doc._.kg_events] == ["deployment"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subscribe to our newsletter for JNIM attacks in Gao.",
+        "Click here to read more about the siege.",
+        "Download our app for alerts.",
+        "Related articles: JNIM attacks Boni",
+    ],
+)
+def test_boilerplate_sentences_are_recognised(text):
+    doc = blank_nlp().make_doc(text)
+    assert is_boilerplate(doc[:])
+
+
+def test_ordinary_sentence_is_not_boilerplate():
+    assert not is_boilerplate(blank_nlp().make_doc("JNIM attacked a convoy near Gao.")[:])
+
+
+def test_boilerplate_sentences_yield_nothing():
+    doc = extract("""
+    Subscribe=subscribe VERB ROOT
+    to               ADP    case   newsletter
+    our              PRON   nmod:poss newsletter
+    newsletter       NOUN   obl    Subscribe
+    for              ADP    case   attacks
+    JNIM             PROPN  compound attacks
+    attacks=attack   NOUN   nmod   newsletter
+    in               ADP    case   Gao
+    Gao              PROPN  nmod   attacks
+    .
+    """)
+    assert doc._.kg_events == [] and doc._.kg_relations == []
+
+
+# ----------------------------------------------------------------------------- tolls
+
+TOLLS = [
+    pytest.param(ATTACK_WITH_TOLL, 6, id="killing-four-and-two"),
+    pytest.param("""
+    Twelve=twelve    NUM    nummod   soldiers
+    soldiers=soldier NOUN   nsubj:pass killed
+    were=be          AUX    aux:pass killed
+    killed=kill      VERB   ROOT
+    .
+    """, 12, id="passive-number-words"),
+    pytest.param("""
+    The              DET    det      ambush
+    ambush           NOUN   nsubj    left
+    left=leave       VERB   ROOT
+    14               NUM    nummod   dead
+    dead             ADJ    obj      left
+    .
+    """, 14, id="n-dead"),
+    pytest.param("""
+    Gunmen=gunman    NOUN   nsubj    killed
+    killed=kill      VERB   ROOT
+    more             ADJ    advmod   150
+    than             ADP    fixed    more
+    150              NUM    nummod   people
+    people=people    NOUN   obj      killed
+    .
+    """, 150, id="more-than-n"),
+    pytest.param("""
+    Gunmen=gunman    NOUN   nsubj    burned
+    burned=burn      VERB   ROOT
+    4                NUM    nummod   trucks
+    trucks=truck     NOUN   obj      burned
+    .
+    """, None, id="no-deaths"),
+]
+
+
+@pytest.mark.parametrize(("spec", "toll"), TOLLS)
+def test_fatalities_in(spec, toll):
+    doc = parse(spec)
+    assert fatalities_in(next(iter(doc.sents))) == toll
+
+
+def test_killing_alone_is_its_own_event():
+    doc = extract("""
+    JNIM             PROPN  nsubj  killed
+    killed=kill      VERB   ROOT
+    two              NUM    nummod soldiers
+    soldiers=soldier NOUN   obj    killed
+    near             ADP    case   Gao
+    Gao              PROPN  obl    killed
+    .
+    """)
+    assert [(e.type, e.agents, e.location, e.fatalities) for e in doc._.kg_events] == [
+        ("killing", ["jnim"], "place-gao", 2)]
+
+
+# ----------------------------------------------------------------------------- advisories and modality
+
+ADVISORY = """
+France           PROPN  nsubj  urged
+and              CCONJ  cc     Germany
+Germany          PROPN  conj   France
+urged=urge       VERB   ROOT
+their            PRON   nmod:poss citizens
+citizens=citizen NOUN   obj    urged
+to               PART   mark   leave
+leave            VERB   xcomp  urged
+Mali             PROPN  obj    leave
+.
+"""
+
+
+def test_one_evacuation_advisory_per_state():
+    doc = extract(ADVISORY)
+    advisories = [(e.agents, e.modality) for e in doc._.kg_events if e.type == "evacuation_advisory"]
+    assert advisories == [(["france"], "asserted"), (["germany"], "asserted")]
+
+
+def test_states_urging_citizens_to_leave_do_not_withdraw():
+    # object control: in "urged their citizens to leave" the citizens leave, not France
+    doc = extract(ADVISORY)
+    assert not any(e.type == "withdrawal" and {"france", "germany"} & set(e.agents) for e in doc._.kg_events)
+
+
+def test_threat_is_a_hypothetical_event():
+    doc = extract("""
+    JNIM             PROPN  nsubj  threatened
+    threatened=threaten VERB ROOT
+    to               PART   mark   attack
+    attack           VERB   xcomp  threatened
+    Bamako           PROPN  obj    attack
+    .
+    """)
+    assert [(e.type, e.agents, e.targets, e.modality) for e in doc._.kg_events] == [
+        ("attack", ["jnim"], ["place-bamako"], "hypothetical")]
