@@ -1,0 +1,183 @@
+"""``conflict_relations``: the recurrent shapes of actor-to-actor statements, stored once each."""
+
+from __future__ import annotations
+
+import pytest
+from extractor_helpers import blank_nlp, extract, rel_triples
+
+from extractors.relations import SYMMETRIC, ConflictRelations
+
+RELATIONS = [
+    pytest.param("""
+    The              DET    det    MUJAO
+    al-Qaeda-affiliated ADJ amod   MUJAO
+    MUJAO            PROPN  nsubj  grew
+    grew=grow        VERB   ROOT
+    .
+    """, {("mujao", "affiliated_with", "al-qaeda")}, id="hyphen-affiliated"),
+    pytest.param("""
+    The              DET    det    Wagner
+    Kremlin-backed   ADJ    amod   Wagner
+    Wagner           PROPN  nsubj  left
+    left=leave       VERB   ROOT
+    .
+    """, {("russia", "supports", "wagner")}, id="hyphen-backed-supporter-first"),
+    pytest.param("""
+    Ansar_Dine       PROPN  nsubj  merged
+    ,
+    AQIM             PROPN  conj   Ansar_Dine
+    and              CCONJ  cc     al-Mourabitoun
+    al-Mourabitoun   PROPN  conj   Ansar_Dine
+    merged=merge     VERB   ROOT
+    to               PART   mark   form
+    form             VERB   xcomp  merged
+    JNIM             PROPN  obj    form
+    .
+    """, {("ansar-dine", "merged_into", "jnim"), ("aqim", "merged_into", "jnim"),
+          ("al-mourabitoun", "merged_into", "jnim")}, id="merged-to-form"),
+    pytest.param("""
+    MUJAO            PROPN  nsubj  split
+    split=split      VERB   ROOT
+    from             ADP    case   AQIM
+    AQIM             PROPN  obl    split
+    .
+    """, {("mujao", "split_from", "aqim")}, id="split-from"),
+    pytest.param("""
+    Ansar_Dine       PROPN  nsubj  grew
+    ,
+    led=lead         VERB   acl    Ansar_Dine
+    by               ADP    case   Iyad_Ag_Ghaly
+    Iyad_Ag_Ghaly    PROPN  obl:agent led
+    ,
+    grew=grow        VERB   ROOT
+    .
+    """, {("iyad-ag-ghaly", "leads", "ansar-dine")}, id="led-by"),
+    pytest.param("""
+    The              DET    det    alliance
+    alliance         NOUN   nsubj  collapsed
+    between          ADP    case   MNLA
+    the              DET    det    MNLA
+    MNLA             PROPN  nmod   alliance
+    and              CCONJ  cc     Ansar_Dine
+    Ansar_Dine       PROPN  conj   MNLA
+    collapsed=collapse VERB ROOT
+    .
+    """, {("ansar-dine", "allied_with", "mnla")}, id="alliance-between"),
+    pytest.param("""
+    Wagner           PROPN  nsubj  fought
+    fought=fight     VERB   ROOT
+    alongside        ADP    case   FAMa
+    FAMa             PROPN  obl    fought
+    .
+    """, {("mali-armed-forces", "allied_with", "wagner")}, id="fought-alongside"),
+    pytest.param("""
+    Russia           PROPN  nsubj  provided
+    provided=provide VERB   ROOT
+    military         ADJ    amod   support
+    support          NOUN   obj    provided
+    to               ADP    case   Mali
+    Mali             PROPN  obl    provided
+    .
+    """, {("russia", "supports", "mali")}, id="provided-support-to"),
+    pytest.param("""
+    FAMa             PROPN  nsubj  received
+    received=receive VERB   ROOT
+    training         NOUN   obj    received
+    from             ADP    case   Wagner
+    Wagner           PROPN  obl    received
+    .
+    """, {("wagner", "supports", "mali-armed-forces")}, id="received-training-from"),
+    pytest.param("""
+    Russia           PROPN  nsubj  provided
+    provided=provide VERB   ROOT
+    support          NOUN   dobj   provided
+    to               ADP    prep   provided
+    Mali             PROPN  pobj   to
+    .
+    """, {("russia", "supports", "mali")}, id="clearnlp-prep-pobj"),
+    pytest.param("""
+    Ansar_Dine       PROPN  nsubjpass founded
+    was=be           AUX    auxpass  founded
+    founded=found    VERB   ROOT
+    by               ADP    agent    founded
+    Iyad_Ag_Ghaly    PROPN  pobj     by
+    .
+    """, {("iyad-ag-ghaly", "leads", "ansar-dine")}, id="clearnlp-founded-by"),
+]
+
+
+@pytest.mark.parametrize(("spec", "expected"), RELATIONS)
+def test_relation_shapes(spec, expected):
+    assert rel_triples(extract(spec)) == expected
+
+
+def test_relation_keeps_its_evidence_rule_and_modality():
+    doc = extract("""
+    MUJAO            PROPN  nsubj  split
+    reportedly       ADV    advmod split
+    split=split      VERB   ROOT
+    from             ADP    case   AQIM
+    AQIM             PROPN  obl    split
+    .
+    """)
+    [rel] = doc._.kg_relations
+    assert (rel.rule, rel.modality, rel.evidence, rel.sentence) == (
+        "split-from", "reported", "MUJAO reportedly split from AQIM.", 0)
+
+
+MUTUAL_ATTACKS = """
+JNIM             PROPN  nsubj  raided
+raided=raid      VERB   ROOT
+FAMa             PROPN  obj    raided
+.
+
+FAMa             PROPN  nsubj  raided
+raided=raid      VERB   ROOT
+JNIM             PROPN  obj    raided
+.
+"""
+
+
+def test_violent_event_makes_the_sides_hostile_and_symmetric_relations_are_stored_once():
+    doc = extract(MUTUAL_ATTACKS)
+    assert len(doc._.kg_events) == 2
+    assert rel_triples(doc) == {("jnim", "hostile_to", "mali-armed-forces")}
+    assert {r.rule for r in doc._.kg_relations} == {"violent-event"}
+
+
+def test_hostility_from_events_can_be_switched_off():
+    doc = extract(MUTUAL_ATTACKS, upto="conflict_events")
+    doc = ConflictRelations(blank_nlp(), from_events=False)(doc)
+    assert rel_triples(doc) == set()
+
+
+def test_symmetric_predicates_are_ordered_by_id():
+    for spec, _ in ((p.values[0], p.values[1]) for p in RELATIONS):
+        for s, p, o in rel_triples(extract(spec)):
+            assert p not in SYMMETRIC or s < o
+
+
+def test_threatened_violence_makes_no_hostility_from_the_event():
+    doc = extract("""
+    JNIM             PROPN  nsubj  threatened
+    threatened=threaten VERB ROOT
+    to               PART   mark   raid
+    raid             VERB   xcomp  threatened
+    FAMa             PROPN  obj    raid
+    .
+    """)
+    assert [e.modality for e in doc._.kg_events] == ["hypothetical"]
+    assert rel_triples(doc) == set()
+
+
+def test_alliance_noun_without_parties_relates_nothing():
+    # "alliance" with no "between" and no verb subject pair: nothing to relate
+    doc = extract("""
+    The              DET    det    alliance
+    alliance         NOUN   nsubj  collapsed
+    collapsed=collapse VERB ROOT
+    in               ADP    case   Gao
+    Gao              PROPN  obl    collapsed
+    .
+    """)
+    assert rel_triples(doc) == set()
