@@ -10,11 +10,10 @@ directory), and are skipped when neither exists.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from extractor_helpers import extract
+from extractor_helpers import extract, make_inputs, pipeline_or_skip
 
 from kg.errors import InputError
 from kg.ingest import Article
@@ -127,52 +126,11 @@ def test_a_country_is_an_actor_only_where_it_acts(spec, is_actor):
 # ----------------------------------------------------------------------------- files (slow, real parser)
 
 
-def _pipeline_or_skip() -> str | None:
-    import kg
-
-    name = os.environ.get("KG_TEST_PIPELINE")
-    if name:
-        return name
-    if (Path(kg.__file__).parent / "pipelines" / "en_conflict_kg_base" / "meta.json").is_file():
-        return None
-    pytest.skip("no parser: kg/pipelines/en_conflict_kg_base is not shipped yet "
-                "(set KG_TEST_PIPELINE to a pipeline directory or package to run this)")
-
-
-GOOD_TEXT = (
-    "JNIM fighters attacked an army post near Gao on 3 May 2024, the army said.\n"
-    "The Malian army said four soldiers were killed.\n"
-)
-
-
-def make_inputs(folder: Path) -> dict[str, Path]:
-    """A folder with one good article, four bad files and a JSONL with one broken line among good ones."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {
-        "good": folder / "good.txt",
-        "empty": folder / "empty.txt",
-        "binary": folder / "binary.txt",
-        "latin1": folder / "latin1.txt",
-        "jsonl": folder / "batch.jsonl",
-    }
-    files["good"].write_text(GOOD_TEXT, encoding="utf-8")
-    files["empty"].write_bytes(b"")
-    files["binary"].write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
-    files["latin1"].write_bytes("Des combats ont eu lieu \u00e0 S\u00e9gou.".encode("latin-1"))
-    lines = [
-        json.dumps({"id": "j1", "text": "ISGS fighters raided a village near Menaka.", "published": "2024-05-02"}),
-        '{"id": "j2", "text": "broken',
-        json.dumps({"id": "j3", "text": "France withdrew its troops from Mali in 2022."}),
-    ]
-    files["jsonl"].write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return files
-
-
 @pytest.mark.slow
 def test_extract_paths_skips_bad_inputs_with_errors_naming_file_and_line(tmp_path):
     from kg.extract import extract_paths
 
-    model = _pipeline_or_skip()
+    model = pipeline_or_skip()
     files = make_inputs(tmp_path / "in")
     errors: list = []
     records = list(extract_paths([tmp_path / "in"], model=model, errors=errors))
@@ -194,7 +152,7 @@ def test_extract_paths_skips_bad_inputs_with_errors_naming_file_and_line(tmp_pat
 def test_extract_paths_without_an_error_list_raises_on_the_first_bad_file(tmp_path):
     from kg.extract import extract_paths
 
-    model = _pipeline_or_skip()
+    model = pipeline_or_skip()
     files = make_inputs(tmp_path / "in")
     with pytest.raises(InputError) as info:
         list(extract_paths([files["empty"]], model=model))
@@ -205,7 +163,7 @@ def test_extract_paths_without_an_error_list_raises_on_the_first_bad_file(tmp_pa
 def test_extract_paths_finds_the_facts_of_a_plain_article(tmp_path):
     from kg.extract import extract_paths
 
-    model = _pipeline_or_skip()
+    model = pipeline_or_skip()
     files = make_inputs(tmp_path / "in")
     [rec] = list(extract_paths([files["good"]], model=model))
     assert rec.actor("jnim") is not None
