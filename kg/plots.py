@@ -181,97 +181,17 @@ def draw_timeline(
     dated = [e for e in events if e["date"]]
     undated = len(events) - len(dated)
     types = [t.value for t in EventType if any(e["type"] == t.value for e in dated)]
-    lane = {t: i for i, t in enumerate(reversed(types))}
 
-    height = max(3.2, 0.62 * len(types) + 2.0)
-    fig = Figure(figsize=(13, height))
-    ax = fig.add_axes((0.14, 0.2 if len(types) < 4 else 0.13, 0.68, 0.72 if len(types) >= 4 else 0.62))
-
+    fig = Figure(figsize=(_TIMELINE_WIDTH, max(3.2, 0.62 * len(types) + 2.0)))
+    ax = fig.add_axes((0.14, 0.2 if len(types) < 4 else 0.13, _TIMELINE_AXES_WIDTH, 0.72 if len(types) >= 4 else 0.62))
+    labelled = 0
     if dated:
-        starts = [date_bounds(e["date"]) for e in dated]
-        ends = [date_bounds(e["date"], end=True) + _dt.timedelta(days=1) for e in dated]
-        lo, hi = min(starts), max(ends)
-        pad = max(_dt.timedelta(days=20), (hi - lo) * 0.03)
-        xmin, xmax = date2num(lo - pad), date2num(hi + pad)
-        ax.set_xlim(xmin, xmax)
-        ax.set_ylim(-0.7, len(types) - 0.3)
-        for y in range(len(types)):
-            ax.axhline(y, color="#eeeeee", lw=0.8, zorder=0)
-
-        # Where each event is drawn.
-        placed = []
-        for e, s, t in zip(dated, starts, ends):
-            y = lane[e["type"]]
-            color = EVENT_COLORS.get(e["type"], "#7f7f7f")
-            x0, x1 = date2num(s), date2num(t)
-            day = len(e["date"]) == 10
-            x = x0 if day else (x0 + x1) / 2
-            if not day:
-                ax.plot([x0, x1], [y, y], color=color, lw=5, alpha=0.22, solid_capstyle="butt", zorder=1)
-            size = 28 + 30 * (min(e["source_count"], 6) - 1)
-            ax.scatter(
-                [x], [y], s=size, zorder=3,
-                facecolors=color if day else "white", edgecolors=color, linewidths=1.4,
-            )
-            placed.append((x, y, e))
-
-        # Labels: most-sourced and deadliest first, only where they fit.
-        axis_in = 13 * 0.68
-        units_per_in = (xmax - xmin) / axis_in
-        char_w = 0.056 * units_per_in  # 7-pt text
-        taken: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
-        order = sorted(
-            placed,
-            key=lambda p: (-p[2]["source_count"], -(p[2]["fatalities"] or 0), -len(p[2]["date"]), p[2]["date"], p[2]["id"]),
-        )
-        labelled = 0
-        for x, y, e in order:
-            if labelled >= max_labels:
-                break
-            text = _event_text(graph, e)
-            w = len(text) * char_w
-            for side in (1, -1):
-                x_left = x - 0.5 * char_w
-                if x_left + w > xmax:
-                    x_left = xmax - w
-                span = (x_left - char_w, x_left + w + char_w)
-                if all(span[1] < a or span[0] > b for a, b in taken[(y, side)]):
-                    taken[(y, side)].append(span)
-                    ax.annotate(
-                        text, xy=(x, y), xytext=(x_left, y + side * 0.3),
-                        textcoords="data", fontsize=7, va="center", ha="left", color="#222222",
-                        arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "lw": 0.5, "shrinkA": 0, "shrinkB": 3},
-                        zorder=4,
-                    )
-                    labelled += 1
-                    break
-        locator = AutoDateLocator(minticks=4, maxticks=12)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.grid(axis="x", color="#dddddd", lw=0.6)
-        ax.set_yticks(range(len(types)))
-        ax.set_yticklabels([t.replace("_", " ") for t in reversed(types)], fontsize=9)
-        for tick, t in zip(ax.get_yticklabels(), reversed(types)):
-            tick.set_color(EVENT_COLORS[t])
-            tick.set_fontweight("bold")
-        counts = Counter(e["type"] for e in dated)
-        handles = [
-            Line2D([], [], marker="o", ls="", color=EVENT_COLORS[t], markersize=7, label=f"{t.replace('_', ' ')} ({counts[t]})")
-            for t in types
-        ]
-        handles += [
-            Line2D([], [], marker="o", ls="", color="#555555", markersize=6, label="dated to the day"),
-            Line2D([], [], marker="o", ls="", markerfacecolor="white", color="#555555", markersize=6, label="month or year only"),
-            Line2D([], [], marker="o", ls="", color="#555555", markersize=10, label="bigger: more sources"),
-        ]
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="event type (count)", title_fontsize=8)
-        for spine in ("top", "right", "left"):
-            ax.spines[spine].set_visible(False)
-        ax.tick_params(axis="y", length=0)
+        placed = _timeline_markers(ax, dated, types)
+        labelled = _timeline_labels(ax, graph, placed, max_labels=max_labels)
+        _timeline_axes(ax, dated, types)
     else:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "no dated events match", ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
-        labelled = 0
 
     window = _window_text(date_from, date_to)
     filters = ", ".join(x for x in (actor and f"actor: {actor}", place and f"place: {place}", window) if x)
@@ -284,6 +204,91 @@ def draw_timeline(
     if output is not None:
         save_figure(fig, output)
     return fig
+
+
+_TIMELINE_WIDTH = 13.0  # inches
+_TIMELINE_AXES_WIDTH = 0.68  # fraction of the figure; the legend takes the right margin
+
+
+def _timeline_markers(ax, dated: list[dict[str, Any]], types: list[str]) -> list[tuple[float, int, dict[str, Any]]]:
+    """Draw one marker per event in its type's lane; returns ``(x, lane, event)``."""
+    lane = {t: i for i, t in enumerate(reversed(types))}
+    starts = [date_bounds(e["date"]) for e in dated]
+    ends = [date_bounds(e["date"], end=True) + _dt.timedelta(days=1) for e in dated]
+    lo, hi = min(starts), max(ends)
+    pad = max(_dt.timedelta(days=20), (hi - lo) * 0.03)
+    ax.set_xlim(date2num(lo - pad), date2num(hi + pad))
+    ax.set_ylim(-0.7, len(types) - 0.3)
+    for y in range(len(types)):
+        ax.axhline(y, color="#eeeeee", lw=0.8, zorder=0)
+    placed = []
+    for e, s, t in zip(dated, starts, ends):
+        y = lane[e["type"]]
+        color = EVENT_COLORS.get(e["type"], "#7f7f7f")
+        x0, x1 = date2num(s), date2num(t)
+        day = len(e["date"]) == 10
+        x = x0 if day else (x0 + x1) / 2
+        if not day:  # the period a month- or year-dated event may fall in
+            ax.plot([x0, x1], [y, y], color=color, lw=5, alpha=0.22, solid_capstyle="butt", zorder=1)
+        size = 28 + 30 * (min(e["source_count"], 6) - 1)
+        ax.scatter([x], [y], s=size, zorder=3, facecolors=color if day else "white", edgecolors=color, linewidths=1.4)
+        placed.append((x, y, e))
+    return placed
+
+
+def _timeline_labels(ax, graph: nx.MultiDiGraph, placed: list[tuple[float, int, dict[str, Any]]], *, max_labels: int) -> int:
+    """Label events above or below their lane where the text fits; returns how many."""
+    xmin, xmax = ax.get_xlim()
+    char_w = 0.056 * (xmax - xmin) / (_TIMELINE_WIDTH * _TIMELINE_AXES_WIDTH)  # one 7-pt character, in data units
+    taken: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+    # Most-sourced, deadliest and most precisely dated first.
+    order = sorted(placed, key=lambda p: (-p[2]["source_count"], -(p[2]["fatalities"] or 0), -len(p[2]["date"]), p[2]["date"], p[2]["id"]))
+    labelled = 0
+    for x, y, e in order:
+        if labelled >= max_labels:
+            break
+        text = _event_text(graph, e)
+        width = len(text) * char_w
+        x_left = min(x - 0.5 * char_w, xmax - width)
+        span = (x_left - char_w, x_left + width + char_w)
+        for side in (1, -1):
+            if all(span[1] < a or span[0] > b for a, b in taken[(y, side)]):
+                taken[(y, side)].append(span)
+                ax.annotate(
+                    text, xy=(x, y), xytext=(x_left, y + side * 0.3), textcoords="data",
+                    fontsize=7, va="center", ha="left", color="#222222", zorder=4,
+                    arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "lw": 0.5, "shrinkA": 0, "shrinkB": 3},
+                )
+                labelled += 1
+                break
+    return labelled
+
+
+def _timeline_axes(ax, dated: list[dict[str, Any]], types: list[str]) -> None:
+    """Date axis, coloured lane names and the legend (type counts, marker meanings)."""
+    locator = AutoDateLocator(minticks=4, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.set_yticks(range(len(types)))
+    ax.set_yticklabels([t.replace("_", " ") for t in reversed(types)], fontsize=9)
+    for tick, t in zip(ax.get_yticklabels(), reversed(types)):
+        tick.set_color(EVENT_COLORS[t])
+        tick.set_fontweight("bold")
+    counts = Counter(e["type"] for e in dated)
+    handles = [
+        Line2D([], [], marker="o", ls="", color=EVENT_COLORS[t], markersize=7, label=f"{t.replace('_', ' ')} ({counts[t]})")
+        for t in types
+    ]
+    handles += [
+        Line2D([], [], marker="o", ls="", color="#555555", markersize=6, label="dated to the day"),
+        Line2D([], [], marker="o", ls="", markerfacecolor="white", color="#555555", markersize=6, label="month or year only"),
+        Line2D([], [], marker="o", ls="", color="#555555", markersize=10, label="bigger: more sources"),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, title="event type (count)", title_fontsize=8)
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    ax.tick_params(axis="y", length=0)
 
 
 # ----------------------------------------------------------------- actor map
