@@ -30,6 +30,7 @@ from extractors.syntax import (
     is_passive,
     objects,
     phrase_tokens,
+    preceding_dependents,
     preps,
     subjects,
 )
@@ -42,6 +43,13 @@ _KILL_LEMMAS = {"kill", "execute", "murder", "slay", "massacre"}
 _LOC_PREPS = {"in", "at", "near", "around", "across", "throughout", "outside", "inside", "within", "into", "over",
               "along", "north of", "south of", "east of", "west of", "close to", "in and around", "nearby"}
 _TARGET_PREPS = {"on", "against", "targeting", "onto", "upon"}
+#: Verbs whose subject is the agent of the event noun they take: "JNIM *carried out* an attack".
+_LIGHT_VERBS = {"carry", "launch", "conduct", "stage", "mount", "claim", "declare", "impose", "perpetrate", "commit",
+                "execute", "lead", "begin", "start", "continue", "intensify", "step", "organize", "organise",
+                "orchestrate", "plan", "announce", "order", "wage", "initiate", "undertake", "make", "sign", "conclude",
+                "reach", "broker", "form", "establish", "complete", "finish", "resume", "escalate", "threaten", "vow",
+                "coordinate", "enforce", "maintain", "lift", "end", "issue", "offer", "place", "mastermind", "deploy",
+                "pledge", "swear", "take", "seize", "stage", "attempt", "favor", "favour", "propose", "agree"}
 #: Types whose target may be a place (a town attacked, besieged or taken); others name places only as locations.
 _PLACE_TARGETS = {"attack", "siege_blockade", "territory_capture", "evacuation_advisory", "air_strike", "bombing",
                   "armed_clash", "designation_sanction"}
@@ -293,8 +301,14 @@ class ConflictEvents:
                 agents += agent_phrases(tok)
                 targets += objects(tok)
             else:
-                agents += subjects(tok)
+                agents += subjects(tok) or ([] if tok.dep_ in ("xcomp", "acl", "relcl", "acl:relcl") else preceding_dependents(tok))
                 targets += objects(tok)
+            if trig.type == "evacuation_advisory":
+                # "urged its citizens to leave Bamako": the place to leave is the target and the place
+                for c in tok.subtree:
+                    if c.pos_ == "VERB" and c.lemma_ in ("leave", "evacuate", "depart", "exit", "quit") and c.i != tok.i:
+                        targets += [o for o in objects(c)]
+                        locs += [o for o in objects(c)] + [x for w, x in preps(c) if w in ("from",) | _LOC_PREPS]
             for h in heads:
                 for word, x in preps(h):
                     if word in ("alongside", "together with"):
@@ -320,7 +334,7 @@ class ConflictEvents:
                 elif word in _LOC_PREPS or (word == "from" and trig.type == "withdrawal"):
                     locs.append(x)
             head = tok.head
-            if tok.dep_ in OBJ and head.pos_ in ("VERB", "AUX"):
+            if tok.dep_ in OBJ and head.pos_ in ("VERB", "AUX") and head.lemma_.casefold() in _LIGHT_VERBS:
                 agents += subjects(head) if not is_passive(head) else agent_phrases(head)
                 for word, x in preps(head):
                     if word in _LOC_PREPS:
@@ -342,7 +356,7 @@ class ConflictEvents:
             for h in toks:
                 for x in [h, *[c for c in h.conjuncts if c.i > h.i]]:
                     own = table.get(x.i, [])
-                    cands = own if own else [s for t in phrase_tokens(x) for s in table.get(t.i, []) if s.start == t.i]
+                    cands = own if own else [s for t in phrase_tokens(x, locatives=False) for s in table.get(t.i, []) if s.start == t.i]
                     for s in cands:
                         if s.kb_id_ not in seen:
                             seen.add(s.kb_id_)
@@ -352,12 +366,20 @@ class ConflictEvents:
         agents = pick(agent_toks, actor_at)
         target_actors = pick(target_toks, actor_at)
         target_places = pick(target_toks, place_at)
+        if trig.type in ("withdrawal", "deployment"):
+            # "left Mali", "deployed to Gao": the place moved from or to, not a target
+            place_ranges = {(p.start, p.end): p for p in target_places}
+            moved = [place_ranges[(a.start, a.end)] for a in target_actors if (a.start, a.end) in place_ranges]
+            target_actors = [a for a in target_actors if (a.start, a.end) not in place_ranges]
+            if trig.type != "evacuation_advisory":
+                loc_toks = loc_toks + [doc[p.start] for p in moved]
+                target_places = [p for p in target_places if p not in moved]
         # a country named as target: the actor reading for violence against it, else the place
         target_ids = [s.kb_id_ for s in target_actors]
         covered = {(s.start, s.end) for s in target_actors}
         if trig.type in _PLACE_TARGETS:
             target_ids += [s.kb_id_ for s in target_places if (s.start, s.end) not in covered or trig.type in ("siege_blockade", "territory_capture", "evacuation_advisory")]
-        loc_spans = pick(loc_toks, place_at)
+        loc_spans = [s for s in pick(loc_toks, place_at)]
         location = self._best_place(doc, loc_spans)
         if location is None and target_places:
             location = self._best_place(doc, target_places)
@@ -436,16 +458,19 @@ class ConflictEvents:
             if is_boilerplate(sent):
                 continue
             triggers = [t for t in self._triggers(sent, in_name) if self._ok(doc, t, actor_at)]
-            violent = any(t.type in VIOLENT - {"killing"} for t in triggers)
             found: list[ExtractedEvent] = []
-            for trig in triggers:
-                if trig.type == "killing" and trig.kind == "verb" and trig.token.lemma_ in _KILL_LEMMAS and violent:
-                    continue  # "an attack that killed 20": the deaths are the attack's toll
+            for trig in sorted(triggers, key=lambda t: t.type == "killing"):
                 ev = self._event(doc, sent, k, trig, actor_at, place_at)
-                if ev is not None:
-                    found.append(ev)
+                if ev is None:
+                    continue
+                if ev.type == "killing" and trig.kind == "verb" and trig.token.lemma_ in _KILL_LEMMAS:
+                    violent = any(o.type in VIOLENT - {"killing"} for o in found)
+                    named = any(entities(doc)[t].type == "Person" for t in ev.targets if t in entities(doc))
+                    if violent and not named:
+                        continue  # "an attack that killed 20": the deaths are the attack's toll
+                found.append(ev)
             events.extend(_split_advisories(_dedupe(found)))
-        doc._.kg_events = events
+        doc._.kg_events = _drop_restatements(events)
         return doc
 
 
@@ -456,6 +481,28 @@ def place_at_values(place_at: dict[int, list[Span]], sent: Span) -> list[Span]:
             if (s.start, s.kb_id_) not in seen:
                 seen.add((s.start, s.kb_id_))
                 out.append(s)
+    return out
+
+
+def _drop_restatements(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """The same type with the same agents and targets, at no other place and no other date, is one event told twice."""
+    out: list[ExtractedEvent] = []
+    for ev in events:
+        if not (ev.agents or ev.targets):
+            out.append(ev)
+            continue
+        twin = next((o for o in out if o.type == ev.type and set(o.agents) == set(ev.agents)
+                     and set(o.targets) == set(ev.targets)
+                     and (o.location is None or ev.location is None or o.location == ev.location)
+                     and (o.date is None or ev.date is None or o.date[:len(ev.date)] == ev.date[:len(o.date)])), None)
+        if twin is None:
+            out.append(ev)
+            continue
+        twin.location = twin.location or ev.location
+        if ev.date and (twin.date is None or len(ev.date) > len(twin.date)):
+            twin.date = ev.date
+        if twin.fatalities is None:
+            twin.fatalities = ev.fatalities
     return out
 
 

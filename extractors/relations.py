@@ -440,7 +440,7 @@ class ConflictRelations:
                 continue
             verb = gov
             for _ in range(3):
-                if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+                if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
                     break
                 verb = verb.head
             if verb.lemma_.casefold() in _NOT_HOSTILE_VERBS or gov.lemma_.casefold() in _NOT_HOSTILE_VERBS | {"protection", "sanctions"} - {"sanctions"}:

@@ -26,6 +26,8 @@ __all__ = [
     "phrase_tokens",
     "governing_verb",
     "conjuncts",
+    "LOCATIVE",
+    "preceding_dependents",
 ]
 
 SUBJ = {"nsubj", "csubj", "expl"}
@@ -34,6 +36,7 @@ OBJ = {"dobj", "obj", "iobj", "dative", "attr", "oprd"}
 AUX_PASS = {"auxpass", "aux:pass"}
 # Children whose subtrees are other clauses: their actors are not this phrase's.
 CLAUSE_DEPS = {"relcl", "acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csubj", "list", "dep"}
+_RAISING = {"believe", "say", "report", "think", "expect", "allege", "suspect", "know", "understand", "claim", "rumor", "rumour", "estimate", "seem", "appear"}
 _RELATIVE = {"which", "that", "who", "whom", "whose"}
 _PREP_DEPS = {"obl", "nmod", "obl:npmod", "obl:tmod", "nmod:npmod", "obl:agent"}
 
@@ -66,21 +69,55 @@ def subjects(verb: Token) -> list[Token]:
             if all(c.lower_ in _RELATIVE for c in active) and tok.dep_ in ("relcl", "acl:relcl"):
                 return [tok.head]
             return active
-        if subj:  # passive: the subject is the patient, not the agent
+        if subj:  # passive: the subject is the patient, not the agent...
+            if tok.i != verb.i and tok.lemma_ in _RAISING:
+                return subj  # ...except raising: "X is believed to have attacked" -> X attacked
             return []
         if tok.dep_ in ("relcl", "acl:relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+            if tok.dep_ == "acl" and any(c.dep_ in ("mark", "aux") and c.lower_ == "to" for c in tok.children):
+                # "an advisory to leave": the advisory does not leave; "France's decision to urge": France urges
+                return [c for c in tok.head.children if c.dep_ in ("poss", "nmod:poss")]
             return [tok.head]
-        if tok.dep_ == "xcomp" and tok.head is not tok:
+        if tok.dep_ == "xcomp" and tok.head.i != tok.i:
             controller = [c for c in tok.head.children if c.dep_ in OBJ]
             if controller:
                 return controller  # object control: "urged its citizens to leave" -> the citizens leave
             tok = tok.head
             continue
-        if tok.dep_ in ("conj", "advcl") and tok.head is not tok:
+        if tok.dep_ in ("conj", "advcl") and tok.head.i != tok.i:
             tok = tok.head
             continue
         break
     return []
+
+
+def preceding_dependents(verb: Token) -> list[Token]:
+    """Words before a verb that hang from it through no other verb: a stand-in subject when the parse lost it.
+
+    "In response, the United States, along with the UK, has advised..." often parses
+    "the United States" as a modifier of "response"; it still depends on "advised"
+    through nouns only, and stands before it.
+    """
+    out = []
+    for tok in verb.sent:
+        if tok.i >= verb.i:
+            break
+        if tok.pos_ not in ("PROPN", "NOUN"):
+            continue
+        t = tok
+        ok = False
+        for _ in range(8):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            if t.i == verb.i:
+                ok = True
+                break
+            if t.pos_ in ("VERB", "AUX") or t.dep_ in CLAUSE_DEPS:
+                break
+        if ok:
+            out.append(tok)
+    return out
 
 
 def objects(verb: Token) -> list[Token]:
@@ -122,14 +159,32 @@ def agent_phrases(verb: Token) -> list[Token]:
 _NAMING = {"call", "name", "dub", "know", "label", "brand"}
 
 
-def phrase_tokens(tok: Token) -> list[Token]:
-    """A phrase's tokens: its subtree without embedded clauses ("a task force called Takuba" keeps its name)."""
+LOCATIVE = {"in", "at", "near", "around", "across", "throughout", "outside", "inside", "within", "into", "from", "along"}
+
+
+def _locative(tok: Token) -> bool:
+    """A prepositional modifier of place: 'in Mali', 'near Gao'."""
+    if tok.dep_ == "prep":
+        return tok.lower_ in LOCATIVE
+    if tok.dep_ in ("nmod", "obl"):
+        return any(c.dep_ == "case" and c.lower_ in LOCATIVE for c in tok.children)
+    return False
+
+
+def phrase_tokens(tok: Token, *, locatives: bool = True) -> list[Token]:
+    """A phrase's tokens: its subtree without embedded clauses ("a task force called Takuba" keeps its name).
+
+    With ``locatives=False`` place modifiers are left out too: in "soldiers in Mali" the
+    soldiers are the target and Mali the place, not a second target.
+    """
     out: list[Token] = []
     stack = [tok]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_DEPS or (c.dep_ == "acl" and c.lemma_ in _NAMING))
+        stack.extend(c for c in t.children
+                     if (c.dep_ not in CLAUSE_DEPS or (c.dep_ == "acl" and c.lemma_ in _NAMING))
+                     and (locatives or not _locative(c)))
     return sorted(out, key=lambda t: t.i)
 
 
@@ -137,7 +192,7 @@ def governing_verb(tok: Token) -> Token | None:
     """The verb a noun hangs from ("carried out an *attack*" -> carried)."""
     t = tok
     for _ in range(3):
-        if t.head is t:
+        if t.head.i == t.i:
             return None
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
