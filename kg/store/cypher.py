@@ -49,11 +49,8 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
 
 
 def _grow(var: str, prop: str, values: str) -> str:
-    """``SET`` clause appending the values of list ``values`` that ``var.prop`` lacks."""
-    return (
-        f"{var}.{prop} = coalesce({var}.{prop}, []) + "
-        f"[x IN {values} WHERE NOT x IN coalesce({var}.{prop}, [])]"
-    )
+    """``SET`` clause adding to list ``var.prop`` the values of ``values`` it lacks, once each."""
+    return f"{var}.{prop} = reduce(acc = coalesce({var}.{prop}, []), x IN {values} | CASE WHEN x IN acc THEN acc ELSE acc + x END)"
 
 
 def relation_type(predicate: Predicate | str) -> str:
@@ -149,7 +146,8 @@ def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
     """Events by ``event_key`` with their agents, targets, place and sources.
 
     One row per distinct event in the batch: ``sources`` and ``modalities``
-    grow, ``fatalities`` keeps the highest toll any source gives, and each of
+    grow by the documents and modalities of ``row.reports``, ``fatalities``
+    keeps the highest toll any source gives, and each of
     ``row.reports`` becomes (or finds) one
     ``(:Event)-[:REPORTED_IN {at, sentence, start, end, modality, evidence, ...}]->(:Document)``.
 
@@ -164,7 +162,8 @@ def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
         "    e.date_from = row.date_from, e.date_to = row.date_to\n"
         "SET e.fatalities = CASE WHEN e.fatalities IS NULL OR row.fatalities > e.fatalities\n"
         "        THEN coalesce(row.fatalities, e.fatalities) ELSE e.fatalities END,\n"
-        f"    {_grow('e', 'sources', 'row.sources')}, {_grow('e', 'modalities', 'row.modalities')}\n"
+        f"    {_grow('e', 'sources', '[r IN row.reports | r.doc_id]')},\n"
+        f"    {_grow('e', 'modalities', '[r IN row.reports | r.modality]')}\n"
         "WITH e, row\n"
         "CALL (e, row) {\n"
         "  UNWIND row.agents AS id\n"
@@ -212,8 +211,9 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
         "MERGE (st:Statement {key: row.key})\n"
         "ON CREATE SET st.predicate = row.predicate, st.subject = row.subject,\n"
         "    st.object = row.object, st.symmetric = row.symmetric\n"
-        f"SET {_grow('st', 'sources', 'row.sources')}, {_grow('st', 'modalities', 'row.modalities')},\n"
-        f"    {_grow('st', 'dates', 'row.dates')}\n"
+        f"SET {_grow('st', 'sources', '[r IN row.reports | r.doc_id]')},\n"
+        f"    {_grow('st', 'modalities', '[r IN row.reports | r.modality]')},\n"
+        f"    {_grow('st', 'dates', '[r IN row.reports WHERE r.date IS NOT NULL | r.date]')}\n"
         "SET st.since = CASE WHEN size(st.dates) = 0 THEN null\n"
         "    ELSE date(reduce(m = st.dates[0], x IN st.dates | CASE WHEN x < m THEN x ELSE m END)) END\n"
         "WITH st, row\n"

@@ -38,9 +38,9 @@ class BatchRows:
         documents (list[dict]): ``{doc_id, props}``.
         actors, places (list[dict]): one row per canonical id, aliases merged.
         actor_mentions, place_mentions (list[dict]): ``{doc_id, id, count, starts, ends, surface}``.
-        events (list[dict]): one row per event key, ``sources`` and ``modalities``
-            merged, ``reports`` holding one ``{doc_id, at, ...provenance}`` per
-            statement of it.
+        events (list[dict]): one row per event key, ``reports`` holding one
+            ``{doc_id, at, ...provenance}`` per statement of it (sources and
+            modalities derive from them).
         statements (dict[Predicate, list[dict]]): one row per relation key, by
             predicate, with ``reports`` likewise.
     """
@@ -92,94 +92,92 @@ def _names_lc(entity: Actor | Place) -> list[str]:
     return _unique(n.lower() for n in (entity.id, entity.name, *entity.aliases))
 
 
-def _entity_row(entity: Actor | Place, fields: set[str]) -> Row:
-    row = entity.model_dump(mode="json", include=fields)
-    row["aliases"] = _unique(row["aliases"])
-    row["names_lc"] = _names_lc(entity)
-    return row
-
-
-def _merge_entity(rows: dict[str, Row], row: Row) -> None:
-    seen = rows.get(row["id"])
+def _add_entity(rows: dict[str, Row], entity: Actor | Place, fields: set[str]) -> None:
+    """One row per canonical id: the first record's dump, later records' new aliases merged in."""
+    seen = rows.get(entity.id)
     if seen is None:
-        rows[row["id"]] = row
+        row = entity.model_dump(mode="json", include=fields)
+        row["aliases"] = _unique(row["aliases"])
+        row["names_lc"] = _names_lc(entity)
+        rows[entity.id] = row
         return
-    seen["aliases"] = _unique([*seen["aliases"], *row["aliases"]])
-    seen["names_lc"] = _unique([*seen["names_lc"], *row["names_lc"]])
-    for name, value in row.items():
-        if seen.get(name) is None:
-            seen[name] = value
+    aliases, names_lc = seen["aliases"], seen["names_lc"]
+    for alias in entity.aliases:
+        if alias not in aliases:
+            aliases.append(alias)
+    for name in (entity.name, *entity.aliases):
+        if name.lower() not in names_lc:
+            names_lc.append(name.lower())
+    for name in fields:
+        if seen[name] is None and getattr(entity, name) is not None:
+            seen[name] = entity.model_dump(mode="json", include={name})[name]
 
 
 def _mention_row(doc_id: str, entity: Actor | Place) -> Row:
-    mentions = entity.model_dump(include={"mentions"})["mentions"]
+    mentions = entity.mentions
     return {
         "doc_id": doc_id,
         "id": entity.id,
         "count": len(mentions),
-        "starts": [m["start"] for m in mentions],
-        "ends": [m["end"] for m in mentions],
-        "surface": _unique(m["text"] for m in mentions),
+        "starts": [m.start for m in mentions],
+        "ends": [m.end for m in mentions],
+        "surface": _unique(m.text for m in mentions),
     }
 
 
-def _event_row(record: DocRecord, event: Event, key: str) -> Row:
-    row = event.model_dump(mode="json", include={"type", "date", "fatalities", "location"})
-    row["key"] = key
-    row["date_precision"] = date_precision(event.date)
-    row["date_from"], row["date_to"] = date_span(event.date)
-    row["agents"] = sorted(set(event.agents))
-    row["target_actors"] = sorted({t for t in event.targets if record.actor(t) is not None})
-    row["target_places"] = sorted({t for t in event.targets if record.place(t) is not None})
-    row["sources"] = [record.doc_id]
-    row["modalities"] = [event.modality.value]
-    row["reports"] = [_report(record, event, EVENT_PROVENANCE)]
-    return row
+def _report(doc_id: str, fact: Event | Relation, dump: Row, fields: tuple[str, ...]) -> Row:
+    """One source's statement of a fact: where it sits and how the source stands behind it."""
+    report = {"doc_id": doc_id, "at": provenance_at(fact)}
+    for name in fields:
+        report[name] = dump[name]
+    return report
 
 
-def _merge_event(rows: dict[str, Row], row: Row) -> None:
-    seen = rows.get(row["key"])
-    if seen is None:
-        rows[row["key"]] = row
+def _add_event(rows: dict[str, Row], record: DocRecord, place_ids: set[str], event: Event) -> None:
+    """One row per event key; a repeat (another source) adds its report and maybe a higher toll."""
+    key = event_key(event)
+    dump = event.model_dump(mode="json", exclude={"id", "agents", "targets"})
+    report = _report(record.doc_id, event, dump, EVENT_PROVENANCE)
+    seen = rows.get(key)
+    if seen is not None:
+        seen["reports"].append(report)
+        tolls = [t for t in (seen["fatalities"], dump["fatalities"]) if t is not None]
+        seen["fatalities"] = max(tolls) if tolls else None
         return
-    seen["sources"] = _unique([*seen["sources"], *row["sources"]])
-    seen["modalities"] = _unique([*seen["modalities"], *row["modalities"]])
-    seen["reports"].extend(row["reports"])
-    tolls = [t for t in (seen["fatalities"], row["fatalities"]) if t is not None]
-    seen["fatalities"] = max(tolls) if tolls else None
-
-
-def _statement_row(record: DocRecord, relation: Relation, key: str) -> Row:
-    subject, obj = relation_endpoints(relation)
-    return {
+    date_from, date_to = date_span(event.date)
+    rows[key] = {
         "key": key,
-        "predicate": relation.predicate.value,
+        "type": dump["type"],
+        "date": dump["date"],
+        "date_precision": date_precision(event.date),
+        "date_from": date_from,
+        "date_to": date_to,
+        "fatalities": dump["fatalities"],
+        "location": dump["location"],
+        "agents": sorted(set(event.agents)),
+        "target_actors": sorted({t for t in event.targets if t not in place_ids}),
+        "target_places": sorted({t for t in event.targets if t in place_ids}),
+        "reports": [report],
+    }
+
+
+def _add_statement(rows: dict[str, Row], record: DocRecord, relation: Relation) -> None:
+    """One row per relation key; a repeat (another source or direction) adds its report."""
+    key = relation_key(relation)
+    dump = relation.model_dump(mode="json")
+    report = _report(record.doc_id, relation, dump, STATEMENT_PROVENANCE)
+    seen = rows.get(key)
+    if seen is not None:
+        seen["reports"].append(report)
+        return
+    subject, obj = relation_endpoints(relation)
+    rows[key] = {
+        "key": key,
+        "predicate": dump["predicate"],
         "subject": subject,
         "object": obj,
         "symmetric": relation.predicate in SYMMETRIC_PREDICATES,
-        "sources": [record.doc_id],
-        "modalities": [relation.modality.value],
-        "dates": [relation.date] if relation.date is not None else [],
-        "reports": [_report(record, relation, STATEMENT_PROVENANCE)],
-    }
-
-
-def _merge_statement(rows: dict[str, Row], row: Row) -> None:
-    seen = rows.get(row["key"])
-    if seen is None:
-        rows[row["key"]] = row
-        return
-    for name in ("sources", "modalities", "dates"):
-        seen[name] = _unique([*seen[name], *row[name]])
-    seen["reports"].extend(row["reports"])
-
-
-def _report(record: DocRecord, fact: Event | Relation, fields: tuple[str, ...]) -> Row:
-    """One source's statement of a fact: where it sits and how the source stands behind it."""
-    return {
-        "doc_id": record.doc_id,
-        "at": provenance_at(fact),
-        **fact.model_dump(mode="json", include=set(fields)),
+        "reports": [report],
     }
 
 
@@ -195,15 +193,16 @@ def build_rows(records: Iterable[DocRecord]) -> BatchRows:
             {"doc_id": record.doc_id, "props": record.model_dump(mode="json", include=_DOC_FIELDS)}
         )
         for actor in record.actors:
-            _merge_entity(actors, _entity_row(actor, _ACTOR_FIELDS))
+            _add_entity(actors, actor, _ACTOR_FIELDS)
             rows.actor_mentions.append(_mention_row(record.doc_id, actor))
         for place in record.places:
-            _merge_entity(places, _entity_row(place, _PLACE_FIELDS))
+            _add_entity(places, place, _PLACE_FIELDS)
             rows.place_mentions.append(_mention_row(record.doc_id, place))
+        place_ids = {p.id for p in record.places}
         for event in record.events:
-            _merge_event(events, _event_row(record, event, event_key(event)))
+            _add_event(events, record, place_ids, event)
         for relation in record.relations:
-            _merge_statement(statements, _statement_row(record, relation, relation_key(relation)))
+            _add_statement(statements, record, relation)
     rows.actors = list(actors.values())
     rows.places = list(places.values())
     rows.events = list(events.values())
