@@ -26,6 +26,7 @@ from spacy.util import filter_spans
 
 import ontology
 from extractors.common import ACTOR, MENTIONS, PLACE, Entity, ensure_extensions, entities
+from kg.gazetteer import needs_exact_case
 from kg.names import normalize_name, slugify
 
 __all__ = ["ConflictEntities", "make_conflict_entities", "infer_org_type", "citation_ranges"]
@@ -88,15 +89,6 @@ def citation_ranges(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _CITATION_RE.finditer(text)]
 
 
-def _needs_exact_case(alias: str) -> bool:
-    """Acronyms and short names must match as written ("US" is not "us", "AES" is not "aes")."""
-    letters = [c for c in alias if c.isalpha()]
-    if not letters:
-        return True
-    uppers = sum(c.isupper() for c in letters)
-    return len(letters) <= 3 or (uppers >= 2 and " " not in alias.strip()) or uppers == len(letters)
-
-
 class ConflictEntities:
     """Gazetteer + NER entity finder; writes ``doc.spans["kg_mentions"]`` and ``doc._.kg_entities``."""
 
@@ -126,6 +118,10 @@ class ConflictEntities:
         self._surface: dict[str, str] = {}  # normalised alias -> match key (for glued-word repair)
         self._add_aliases(nlp, ((a, e, "actor") for a, e in self.gazetteer.actor_aliases()))
         self._add_aliases(nlp, ((a, e, "place") for a, e in self.gazetteer.place_aliases()))
+        # Phrases that contain a name but name nothing ("Algiers Accord", "Washington Post") claim their span.
+        blocked = [nlp.make_doc(p) for p in getattr(self.gazetteer, "blocked_phrases", ()) if p.strip()]
+        if blocked:
+            self.matcher.add("blocked|", blocked)
 
     def _add_aliases(self, nlp: Language, items: Iterable[tuple[str, object, str]]) -> None:
         by_key: dict[str, list[Doc]] = {}
@@ -133,7 +129,7 @@ class ConflictEntities:
             if not alias.strip():
                 continue
             key = f"{kind}|{entry.id}"
-            if _needs_exact_case(alias):
+            if needs_exact_case(alias):
                 self._exact.setdefault(key, set()).add(alias)
             else:
                 self._any_case.setdefault(key, set()).add(alias.casefold())
@@ -172,6 +168,9 @@ class ConflictEntities:
         candidates: list[Span] = []
         for match_id, start, end in self.matcher(doc):
             key = doc.vocab.strings[match_id]
+            if key == "blocked|":
+                candidates.append(Span(doc, start, end, label="BLOCKED"))
+                continue
             span = Span(doc, start, end, label=ACTOR if key.startswith("actor|") else PLACE, kb_id=key.split("|", 1)[1])
             exact = self._exact.get(key)
             if exact is not None and not self._case_ok(span, exact, self._any_case.get(key, set())):
@@ -181,6 +180,8 @@ class ConflictEntities:
             candidates.append(span)
         candidates.extend(self._glued(doc, candidates, in_citation))
         kept, nested = self._resolve_overlaps(candidates)
+        kept = [s for s in kept if s.label_ != "BLOCKED"]
+        nested = [s for s in nested if s.label_ != "BLOCKED"]
         kept = [s for s in kept if not self._modifier_place(doc, s)]
         kept = self._metonyms(doc, kept)
         kept += self._state_places(doc, kept, nested)
@@ -317,7 +318,7 @@ class ConflictEntities:
             if any(i in covered for i in range(ent.start, ent.end)) or in_citation(ent):
                 continue
             span = self._trim(ent)
-            if span is None:
+            if span is None or self.gazetteer.is_blocked(span.text):
                 continue
             label = ent.label_
             if label in ("PER", "PERSON"):
