@@ -169,10 +169,13 @@ def _rust_packstream() -> bool:
     return getattr(v1, "_rust_pack", None) is not None
 
 
-def _timed_load(records: list[DocRecord], uri: str, batch_size: int) -> tuple[LoadStats, dict[str, float | None]]:
-    server0, client0, load0 = _server_cpu_seconds(), time.process_time(), _load_average()
+def _timed_load(
+    records: list[DocRecord], uri: str, batch_size: int, own_server: bool
+) -> tuple[LoadStats, dict[str, float | None]]:
+    server0 = _server_cpu_seconds() if own_server else None
+    client0, load0 = time.process_time(), _load_average()
     stats = load_records(records, uri=uri, batch_size=batch_size, progress=False)
-    server1 = _server_cpu_seconds()
+    server1 = _server_cpu_seconds() if own_server else None
     return stats, {
         "server_cpu_s": None if server0 is None or server1 is None else round(server1 - server0, 1),
         "client_cpu_s": round(time.process_time() - client0, 1),
@@ -231,9 +234,10 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
             else:
                 uri, env = _fresh_instance()
-            first, first_cpu = _timed_load(records, uri, opts.batch_size)
+            own = not opts.uri
+            first, first_cpu = _timed_load(records, uri, opts.batch_size, own)
             size_first = _graph_size(uri)
-            rerun, rerun_cpu = _timed_load(records, uri, opts.batch_size)
+            rerun, rerun_cpu = _timed_load(records, uri, opts.batch_size, own)
             size_rerun = _graph_size(uri)
             if size_first != size_rerun or rerun.nodes_created or rerun.relationships_created:
                 print(f"error: the rerun changed the graph: {size_first} -> {size_rerun}", file=sys.stderr)

@@ -291,3 +291,18 @@ def test_cli_load_and_query(graph, server, small_records_path, monkeypatch):
     assert table.exit_code == 0 and "abduction" in table.output and "Timbuktu" in table.output
     refused = runner.invoke(app, ["query", "allies", "JNIM"], env={"NEO4J_USER": "kg-no-such-user"})
     assert refused.exit_code == 1 and refused.output.startswith("error: Neo4j refused the credentials for user 'kg-no-such-user'")
+
+
+def test_the_benchmark_script_runs_on_a_small_set(graph, server, capsys):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_neo4j_load", ROOT / "scripts" / "bench_neo4j_load.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    records = bench.synthetic_records(300)
+    assert sum(len(r.events) for r in records) == 300 and records == bench.synthetic_records(300)  # deterministic
+    assert bench.main(["--events", "300", "--batch-size", "500", "--uri", server["uri"], "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["events"] == 300 and result["graph_nodes"] > 300
