@@ -422,48 +422,70 @@ def draw_actor_map(
     ax.set_axis_off()
 
     if n:
-        sizes = {a: _node_area(m.nodes[a]["events"]) for a in m.nodes}
+        _draw_actor_graph(ax, m, pos)
+    else:
+        ax.text(0.5, 0.5, "no actors match", ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
+    _actor_map_legends(fig, m, x0=side / (side + 3.2) + 0.005, height=height)
 
-        # Edges first; parallel edges between one pair bend apart.
-        pair_count: Counter[frozenset] = Counter()
-        for u, v, k, d in sorted(m.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-            style = _ACTED_AGAINST if d.get("kind") == "derived" else PREDICATE_STYLES.get(d["predicate"], ("#999999", "solid", True))
-            color, ls, directed = style
-            i = pair_count[frozenset((u, v))]
-            pair_count[frozenset((u, v))] += 1
-            rad = 0.0 if i == 0 else (0.18 * ((i + 1) // 2) * (1 if i % 2 else -1))
-            if d.get("kind") == "derived":
-                width = 0.8 + 0.4 * min(d.get("count", 1) - 1, 4)
-            else:
-                width = 1.4 + 0.5 * min(d.get("source_count", 1) - 1, 4)
-            arrow = FancyArrowPatch(
+    window = _window_text(date_from, date_to, at)
+    rel_count = sum(1 for *_e, d in m.edges(data=True) if d.get("kind") == "relation")
+    ax.set_title(_text(title or ("Actor map" + (f" \u2014 {window}" if window else ""))), loc="left", fontsize=13, fontweight="bold")
+    note = f"{n} actors, {rel_count} stated relations"
+    if left_out:
+        note += f"; {left_out} less active actor{'s' if left_out != 1 else ''} not shown"
+    fig.text(0.02, 0.015, note + ".", fontsize=8, color="#555555")
+    if output is not None:
+        save_figure(fig, output)
+    return fig
+
+
+def _edge_style(d: dict[str, Any]) -> tuple[str, str, bool, float]:
+    """Colour, line style, arrow or not, and width of one actor-map edge."""
+    if d.get("kind") == "derived":
+        color, ls, directed = _ACTED_AGAINST
+        return color, ls, directed, 0.8 + 0.4 * min(d.get("count", 1) - 1, 4)
+    color, ls, directed = PREDICATE_STYLES.get(d["predicate"], ("#999999", "solid", True))
+    return color, ls, directed, 1.4 + 0.5 * min(d.get("source_count", 1) - 1, 4)
+
+
+def _draw_actor_graph(ax, m: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> None:
+    """Edges (parallel ones bent apart), nodes and labels of the actor map."""
+    sizes = {a: _node_area(m.nodes[a]["events"]) for a in m.nodes}
+    pair_count: Counter[frozenset] = Counter()
+    for u, v, _k, d in sorted(m.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        color, ls, directed, width = _edge_style(d)
+        i = pair_count[frozenset((u, v))]
+        pair_count[frozenset((u, v))] += 1
+        rad = 0.0 if i == 0 else (0.18 * ((i + 1) // 2) * (1 if i % 2 else -1))
+        ax.add_patch(
+            FancyArrowPatch(
                 pos[u], pos[v], arrowstyle="-|>" if directed else "-", mutation_scale=11,
                 connectionstyle=f"arc3,rad={rad}", color=color, linestyle=ls, linewidth=width,
                 shrinkA=math.sqrt(sizes[u]) / 2 + 1, shrinkB=math.sqrt(sizes[v]) / 2 + 1,
                 alpha=0.9, zorder=1,
             )
-            ax.add_patch(arrow)
-        nodes = sorted(m.nodes)
-        ax.scatter(
-            [pos[a][0] for a in nodes], [pos[a][1] for a in nodes],
-            s=[sizes[a] for a in nodes], c=[node_color(m.nodes[a]) for a in nodes],
-            edgecolors="white", linewidths=1.2, zorder=2,
         )
-        xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-        padx, pady = 0.12 * (max(xs) - min(xs) or 1), 0.12 * (max(ys) - min(ys) or 1)
-        ax.set_xlim(min(xs) - padx, max(xs) + padx)
-        ax.set_ylim(min(ys) - pady, max(ys) + pady)
-        labels = {a: _text(m.nodes[a].get("short") or m.nodes[a].get("name") or a) for a in nodes}
-        halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-        for a, (dx, dy, ha, va) in _label_offsets(ax, pos, sizes, labels, fontsize=8.5).items():
-            ax.annotate(
-                labels[a], xy=pos[a], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                fontsize=8.5, zorder=3, path_effects=halo, color="#111111",
-            )
-    else:
-        ax.text(0.5, 0.5, "no actors match", ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
+    nodes = sorted(m.nodes)
+    ax.scatter(
+        [pos[a][0] for a in nodes], [pos[a][1] for a in nodes],
+        s=[sizes[a] for a in nodes], c=[node_color(m.nodes[a]) for a in nodes],
+        edgecolors="white", linewidths=1.2, zorder=2,
+    )
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    padx, pady = 0.12 * (max(xs) - min(xs) or 1), 0.12 * (max(ys) - min(ys) or 1)
+    ax.set_xlim(min(xs) - padx, max(xs) + padx)
+    ax.set_ylim(min(ys) - pady, max(ys) + pady)
+    labels = {a: _text(m.nodes[a].get("short") or m.nodes[a].get("name") or a) for a in nodes}
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    for a, (dx, dy, ha, va) in _label_offsets(ax, pos, sizes, labels, fontsize=8.5).items():
+        ax.annotate(
+            labels[a], xy=pos[a], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+            fontsize=8.5, zorder=3, path_effects=halo, color="#111111",
+        )
 
-    # Legends: actor types, predicates present, node size.
+
+def _actor_map_legends(fig: Figure, m: nx.MultiDiGraph, *, x0: float, height: float) -> None:
+    """Actor types, the predicates drawn, and node sizes, stacked in the right margin."""
     types_present = [t for t in ACTOR_COLORS if any(d.get("type") == t for _, d in m.nodes(data=True))]
     type_handles = [Line2D([], [], marker="o", ls="", color=ACTOR_COLORS[t], markersize=9, label=t) for t in types_present]
     preds = [p for p in PREDICATE_STYLES if any(d.get("predicate") == p for *_e, d in m.edges(data=True))]
@@ -478,8 +500,6 @@ def draw_actor_map(
         Line2D([], [], marker="o", ls="", color="#999999", markersize=math.sqrt(_node_area(k)), label=f"{k} event{'s' if k != 1 else ''}")
         for k in (1, 5, 20)
     ]
-    # Legends stacked top to bottom in the right margin, spaced in inches.
-    x0 = side / (side + 3.2) + 0.005
     row = 0.24 / height  # one legend line, as a fraction of the figure height
     y = 0.95
     for handles, heading, extra in (
@@ -487,21 +507,9 @@ def draw_actor_map(
         (pred_handles, "relation", {}),
         (size_handles, "size: events taken part in", {"labelspacing": 1.6, "borderpad": 0.8, "handletextpad": 1.4}),
     ):
-        if not handles:
-            continue
-        fig.legend(handles=handles, title=heading, loc="upper left", bbox_to_anchor=(x0, y), fontsize=9, title_fontsize=9, frameon=False, **extra)
-        y -= row * (len(handles) + 2.2)
-
-    window = _window_text(date_from, date_to, at)
-    rel_count = sum(1 for *_e, d in m.edges(data=True) if d.get("kind") == "relation")
-    ax.set_title(_text(title or ("Actor map" + (f" \u2014 {window}" if window else ""))), loc="left", fontsize=13, fontweight="bold")
-    note = f"{n} actors, {rel_count} stated relations"
-    if left_out:
-        note += f"; {left_out} less active actor{'s' if left_out != 1 else ''} not shown"
-    fig.text(0.02, 0.015, note + ".", fontsize=8, color="#555555")
-    if output is not None:
-        save_figure(fig, output)
-    return fig
+        if handles:
+            fig.legend(handles=handles, title=heading, loc="upper left", bbox_to_anchor=(x0, y), fontsize=9, title_fontsize=9, frameon=False, **extra)
+            y -= row * (len(handles) + 2.2)
 
 
 def _label_offsets(ax, pos, sizes, labels, *, fontsize: float) -> dict[str, tuple[float, float, str, str]]:
@@ -557,7 +565,11 @@ def _packed_layout(g: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
         if len(comp) == 2:
             local = {comp[0]: (-0.5, 0.0), comp[1]: (0.5, 0.0)}
         else:
-            sub = g.subgraph(comp)
+            # A fresh graph, not g.subgraph(): a subgraph view may iterate its
+            # nodes in set (hash) order, which would change the layout per run.
+            sub = nx.Graph()
+            sub.add_nodes_from(comp)
+            sub.add_edges_from(sorted((u, v) if u < v else (v, u) for u, v in g.edges(comp)))
             raw = nx.spring_layout(sub, seed=seed, k=2.0 / math.sqrt(len(comp)), iterations=500, weight=None)
             local = _spread({a: (float(x), float(y)) for a, (x, y) in raw.items()}, min_dist=1.4 / math.sqrt(len(comp)))
         scale = math.sqrt(len(comp))

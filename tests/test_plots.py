@@ -91,3 +91,43 @@ def test_actor_map_layout_is_deterministic(graph, tmp_path):
     draw_actor_map(graph, tmp_path / "b" / "map.svg")
 
     assert (tmp_path / "a" / "map.svg").read_bytes() == (tmp_path / "b" / "map.svg").read_bytes()
+
+
+@pytest.mark.slow
+def test_pictures_are_the_same_in_every_process(small_records_path, tmp_path):
+    """No hash-order dependence: two interpreters with different hash seeds draw the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kg.api import build_corpus_graph, draw_actor_map, draw_timeline, load_records\n"
+        "g = build_corpus_graph(load_records(sys.argv[1]))\n"
+        "draw_actor_map(g, sys.argv[2] + '/map.svg')\n"
+        "draw_timeline(g, sys.argv[2] + '/timeline.svg')\n"
+    )
+    from kg.models import Actor, DocRecord, Relation
+    from kg.records import read_records, write_records
+
+    # Small components next to a big one: layouts of subgraph views once
+    # followed set order.
+    extra = DocRecord(
+        doc_id="extra",
+        actors=[Actor(id=f"x{i}", name=f"Group {i}", type="ArmedGroup") for i in range(8)],
+        relations=[Relation(subject="x0", predicate="allied_with", object="x1"),
+                   Relation(subject="x1", predicate="hostile_to", object="x2"),
+                   Relation(subject="x3", predicate="supports", object="x4")],
+    )
+    records = tmp_path / "records.jsonl"
+    write_records(records, [*read_records(small_records_path), extra])
+    small_records_path = records
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(small_records_path), str(out)], check=True, env=env, cwd=tmp_path)
+        outs.append(out)
+    for name in ("map.svg", "timeline.svg"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
