@@ -219,8 +219,8 @@ def write_csv(graph: nx.MultiDiGraph, path: str | os.PathLike) -> int:
     rows = []
     for _node, ev in nodes_of_kind(graph, "event"):
         event_type, sub = _acled(graph, ev)
-        located = _point(graph, ev)
-        place = graph.nodes[ev["location"]] if ev.get("location") in graph else (located[1] if located else {})
+        located = _point(graph, ev)  # location and coordinates always name the same place
+        place = located[1] if located else (graph.nodes[ev["location"]] if ev.get("location") in graph else {})
         lat = located[1]["lat"] if located else None
         lon = located[1]["lon"] if located else None
         docs = [graph.nodes.get(f"doc:{d}", {}).get("title") or d for d in ev["doc_ids"]]
