@@ -136,6 +136,29 @@ def test_schema_and_point_locations(graph, server, small_records):
     assert (bamako.latitude, bamako.longitude) == (12.65, -8.0)
 
 
+def test_write_plans_on_an_empty_database_only_seek_unique_indexes(graph, server, small_records):
+    """The loader keeps its first plans (CYPHER replan=skip): they must be right on an empty graph."""
+    from kg.store import cypher
+    from kg.store.loader import batch_queries, ensure_schema
+    from kg.store.connection import resolve_settings
+    from kg.store.rows import build_rows
+
+    ensure_schema(graph, resolve_settings(server["uri"], server["user"], server["password"]))
+
+    def operators(plan):
+        yield plan["operatorType"].split("@")[0]
+        for child in plan.get("children", []):
+            yield from operators(child)
+
+    with graph.session() as session:
+        for text, rows in batch_queries(build_rows(small_records)):
+            assert text.startswith(cypher.PLAN_OPTIONS)
+            plan = session.run(text.replace(cypher.PLAN_OPTIONS, f"{cypher.PLAN_OPTIONS} EXPLAIN", 1), rows=rows).consume().plan
+            ops = set(operators(plan))
+            assert not {op for op in ops if "Scan" in op}, (text, ops)
+            assert "NodeUniqueIndexSeek(Locking)" in ops
+
+
 # --- safety ------------------------------------------------------------------------------
 
 

@@ -19,13 +19,12 @@ from typing import Any
 
 from kg.keys import event_key, relation_endpoints, relation_key
 from kg.models import SYMMETRIC_PREDICATES, Actor, DocRecord, Event, Place, Predicate, Relation, date_precision
-from kg.store.cypher import EVENT_PROVENANCE, STATEMENT_PROVENANCE
+from kg.store.cypher import DOCUMENT_FIELDS, EVENT_PROVENANCE, STATEMENT_PROVENANCE
 
 __all__ = ["BatchRows", "build_rows", "date_span", "provenance_at", "record_size"]
 
 Row = dict[str, Any]
 
-_DOC_FIELDS = {"published", "title", "url", "source", "pipeline"}
 _ACTOR_FIELDS = {"id", "name", "type", "aliases", "qid"}
 _PLACE_FIELDS = {"id", "name", "type", "country", "aliases", "lat", "lon", "geonames_id", "qid"}
 
@@ -35,7 +34,7 @@ class BatchRows:
     """The parameter lists of one write transaction, one list per query.
 
     Attributes:
-        documents (list[dict]): ``{doc_id, props}``.
+        documents (list[dict]): ``{doc_id, published, title, url, source, pipeline}``.
         actors, places (list[dict]): one row per canonical id, aliases merged.
         actor_mentions, place_mentions (list[dict]): ``{doc_id, id, count, starts, ends, surface}``.
         events (list[dict]): one row per event key, ``reports`` holding one
@@ -189,9 +188,7 @@ def build_rows(records: Iterable[DocRecord]) -> BatchRows:
     events: dict[str, Row] = {}
     statements: dict[str, Row] = {}
     for record in records:
-        rows.documents.append(
-            {"doc_id": record.doc_id, "props": record.model_dump(mode="json", include=_DOC_FIELDS)}
-        )
+        rows.documents.append(record.model_dump(mode="json", include={"doc_id", *DOCUMENT_FIELDS}))
         for actor in record.actors:
             _add_entity(actors, actor, _ACTOR_FIELDS)
             rows.actor_mentions.append(_mention_row(record.doc_id, actor))
