@@ -267,7 +267,7 @@ class ConflictEntities:
             actor = self.gazetteer.lookup_metonym(s.text) if s.label_ == PLACE else None
             root = s.root
             acting = root.dep_ in ("nsubj", "poss", "nmod:poss") or (s.end < len(doc) and doc[s.end].lower_ in ("'s", "\u2019s"))
-            if actor is not None and acting:
+            if actor is not None and acting and not s.text.isupper():  # "BAMAKO, May 3 (Reuters) -" is a dateline
                 out.append(Span(doc, s.start, s.end, label=ACTOR, kb_id=actor.id))
             else:
                 out.append(s)

@@ -30,8 +30,10 @@ from extractors.syntax import (
     is_passive,
     objects,
     phrase_tokens,
+    locative_modifiers,
     preceding_dependents,
     preps,
+    resolve_pronoun,
     subjects,
 )
 from kg.errors import OntologyError
@@ -354,6 +356,7 @@ class ConflictEvents:
             ("AQIM leader Droukdel" is Droukdel, not AQIM)."""
             out, seen = [], set()
             for h in toks:
+                h = resolve_pronoun(h) or h
                 for x in [h, *[c for c in h.conjuncts if c.i > h.i]]:
                     own = table.get(x.i, [])
                     cands = own if own else [s for t in phrase_tokens(x, locatives=False) for s in table.get(t.i, []) if s.start == t.i]
@@ -383,10 +386,16 @@ class ConflictEvents:
         location = self._best_place(doc, loc_spans)
         if location is None and target_places:
             location = self._best_place(doc, target_places)
+        if location is None:
+            # "an attack on an army post in central Mali": the argument's own place is the event's
+            inner = [t for h in target_toks + agent_toks for t in locative_modifiers(resolve_pronoun(h) or h)]
+            location = self._best_place(doc, pick(inner, place_at))
         explicit_place = location is not None
         if location is None and self.place_fallback:
             others = [s for s in place_at_values(place_at, sent) if not any(a.start <= s.start < a.end for a in agents)]
-            location = self._best_place(doc, others, near=trig.token.i)
+            clause = _clause_tokens(trig.token)
+            in_clause = [s for s in others if s.start in clause]
+            location = self._best_place(doc, in_clause or others, near=trig.token.i)
         alongside = {x.i for h in [trig.token] for w, x in preps(h) if w in ("alongside", "together with")}
         target_ids = [t for t in target_ids if not any(s.kb_id_ == t and s.start in alongside for s in target_actors)]
         agent_ids = [s.kb_id_ for s in agents if s.kb_id_ not in target_ids]
@@ -472,6 +481,16 @@ class ConflictEvents:
             events.extend(_split_advisories(_dedupe(found)))
         doc._.kg_events = _drop_restatements(events)
         return doc
+
+
+def _clause_tokens(tok: Token) -> set[int]:
+    """Token indices of the clause a trigger sits in (its nearest verb's subtree)."""
+    t = tok
+    for _ in range(4):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            break
+        t = t.head
+    return {x.i for x in t.subtree}
 
 
 def place_at_values(place_at: dict[int, list[Span]], sent: Span) -> list[Span]:

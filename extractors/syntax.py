@@ -28,6 +28,8 @@ __all__ = [
     "conjuncts",
     "LOCATIVE",
     "preceding_dependents",
+    "resolve_pronoun",
+    "locative_modifiers",
 ]
 
 SUBJ = {"nsubj", "csubj", "expl"}
@@ -120,6 +122,26 @@ def preceding_dependents(verb: Token) -> list[Token]:
     return out
 
 
+_PRONOUNS = {"it", "they", "he", "she", "its", "their", "his", "her"}
+
+
+def resolve_pronoun(tok: Token) -> Token | None:
+    """'The FLA said it had shot down a drone': 'it' is the subject of the verb its clause reports to."""
+    if tok.lower_ not in _PRONOUNS:
+        return None
+    t = tok.head
+    for _ in range(4):
+        if t.head.i == t.i:
+            return None
+        if t.dep_ in ("ccomp", "xcomp", "advcl", "conj", "parataxis"):
+            gov = t.head
+            subj = [c for c in gov.children if c.dep_ in SUBJ and c.lower_ not in _PRONOUNS]
+            if subj:
+                return subj[0]
+        t = t.head
+    return None
+
+
 def objects(verb: Token) -> list[Token]:
     """Direct objects; for a passive verb its (passive) subject, the patient."""
     out = [c for c in verb.children if c.dep_ in OBJ]
@@ -159,7 +181,17 @@ def agent_phrases(verb: Token) -> list[Token]:
 _NAMING = {"call", "name", "dub", "know", "label", "brand"}
 
 
-LOCATIVE = {"in", "at", "near", "around", "across", "throughout", "outside", "inside", "within", "into", "from", "along"}
+LOCATIVE = {"in", "at", "near", "around", "across", "throughout", "outside", "inside", "within", "into", "along"}
+
+
+def locative_modifiers(tok: Token) -> list[Token]:
+    """Place modifiers inside a phrase: 'an army post *in central Mali*' -> [Mali]."""
+    out = []
+    for t in phrase_tokens(tok):
+        for c in t.children:
+            if _locative(c):
+                out.append(c if c.dep_ != "prep" else next((g for g in c.children if g.dep_ == "pobj"), c))
+    return out
 
 
 def _locative(tok: Token) -> bool:
