@@ -199,7 +199,8 @@ def draw_timeline(
     note = f"{len(dated)} dated events, {labelled} labelled"
     if undated:
         note += f"; {undated} undated event{'s' if undated != 1 else ''} not shown"
-    note += f".  Merged from {graph.graph.get('reports', '?')} reports in {graph.graph.get('documents', '?')} documents."
+    g = graph.graph
+    note += f".  Corpus: {g.get('reports', '?')} event reports from {g.get('documents', '?')} documents, merged into {g.get('events', '?')} events."
     ax.annotate(note, xy=(0, 0), xycoords="axes fraction", xytext=(0, -30), textcoords="offset points", fontsize=8, color="#555555", ha="left", va="top")
     if output is not None:
         save_figure(fig, output)
