@@ -123,6 +123,32 @@ def test_a_country_is_an_actor_only_where_it_acts(spec, is_actor):
     assert (rec.actor("mali") is not None) is is_actor
 
 
+# ----------------------------------------------------------------------------- pipeline assembly
+
+
+def test_conflict_lines_starts_a_sentence_after_each_line_break():
+    from extractor_helpers import blank_nlp
+
+    from extractors.lines import mark_line_starts
+
+    doc = mark_line_starts(blank_nlp().make_doc("Scope of attacks\nJNIM attacked Gao.\n\nTroops left"))
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert starts == ["Scope", "JNIM", "Troops"]
+
+
+@pytest.mark.slow
+def test_build_pipeline_puts_the_components_in_order():
+    from extractors import DOMAIN_COMPONENTS
+    from kg.pipeline import build_pipeline
+
+    model = pipeline_or_skip()
+    names = build_pipeline(model).pipe_names
+    base = build_pipeline(model, domain=False).pipe_names
+    assert names[-len(DOMAIN_COMPONENTS):] == list(DOMAIN_COMPONENTS)
+    assert names.index("sentencizer") < names.index("conflict_lines") < names.index("parser")
+    assert not set(DOMAIN_COMPONENTS) & set(base)
+
+
 # ----------------------------------------------------------------------------- files (slow, real parser)
 
 
