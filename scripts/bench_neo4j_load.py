@@ -41,13 +41,16 @@ BENCH_HOME = ROOT / "var" / "neo4j-bench"
 BENCH_PORT = 7688
 
 
-def synthetic_records(n_events: int, *, events_per_doc: int = 5, seed: int = 20240301) -> list[DocRecord]:
-    """Deterministic records: ``n_events`` distinct events over ~n/200 actors and ~n/100 places.
+def synthetic_records(
+    n_events: int, *, events_per_doc: int = 5, relations_per_doc: int = 0, seed: int = 20240301
+) -> list[DocRecord]:
+    """Deterministic records: ``n_events`` events over ~n/50 actors and ~n/100 places.
 
-    Each document reports ``events_per_doc`` events (1-2 agents, 0-1 actor
-    target, a located place, a day/month/year date, modality, evidence and
-    offsets) and two actor relations; actors and places recur across
-    documents, so later documents merge into existing nodes.
+    Each document names 4 actors and 3 places and reports ``events_per_doc``
+    events (1-2 agents, 0-1 actor target, a located place, a day/month/year
+    date, modality, evidence and offsets) and ``relations_per_doc`` (at most 3)
+    actor relations; actors and places recur across documents, so later
+    documents merge into existing nodes.
     """
     rng = random.Random(seed)
     n_actors = max(20, n_events // 50)
@@ -119,7 +122,7 @@ def synthetic_records(n_events: int, *, events_per_doc: int = 5, seed: int = 202
                 sentence=len(events) + i,
                 date=rng.choice([None, f"{rng.randint(2012, 2025)}"]),
             )
-            for i in (1, 2)
+            for i in range(1, 1 + min(relations_per_doc, 3))
         ]
         records.append(
             DocRecord(
@@ -202,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=100_000, help="distinct synthetic events (default 100000)")
     ap.add_argument("--batch-size", type=int, default=5000, help="rows per transaction (default 5000)")
+    ap.add_argument(
+        "--relations-per-doc", type=int, default=0, help="actor relations per document, 0-3 (default 0: events only)"
+    )
     ap.add_argument("--runs", type=int, default=1, help="fresh runs; medians are reported (default 1)")
     ap.add_argument("--uri", help="use this server instead of a throwaway instance (database must be empty)")
     ap.add_argument("--wipe", action="store_true", help="with --uri: empty the database first")
@@ -214,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     t0 = time.perf_counter()
-    records = synthetic_records(opts.events)
+    records = synthetic_records(opts.events, relations_per_doc=opts.relations_per_doc)
     n_events = sum(len(r.events) for r in records)
     print(
         f"generated {len(records):,} documents, {n_events:,} events, "
@@ -260,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             _server("stop", env)
     result = {
         "events": n_events,
+        "relations": sum(len(r.relations) for r in records),
         "documents": len(records),
         "batch_size": opts.batch_size,
         "runs": opts.runs,
