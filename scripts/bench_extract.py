@@ -12,8 +12,9 @@ of ``kg extract`` but reading and writing files.
 Method: thread pools are pinned to one thread (OpenMP/BLAS variables set
 before spaCy or numpy is imported); the corpus is the given article files
 repeated until it holds at least ``--min-words`` words; each configuration
-makes one warm-up pass, then ``--runs`` timed passes of ``nlp.pipe`` over the
-whole corpus; the median is reported. Words are whitespace-separated words of
+makes one warm-up pass, then ``--runs`` rounds each time one pass of
+``nlp.pipe`` over the whole corpus per configuration, in turn (so a change in
+the machine's load hits every configuration alike); the median is reported. Words are whitespace-separated words of
 the text (so the figure does not depend on the tokenizer). Both the process's
 CPU time and wall-clock time are measured: on a shared machine (other jobs on
 the cores) wall-clock figures swing with the load, CPU-time figures do not, so
@@ -109,14 +110,22 @@ def _pass(nlp, corpus, batch_size: int, records: bool) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def bench(nlp, corpus, *, config: str, runs: int, batch_size: int, records: bool = False) -> Result:
-    """Warm up once, then time ``runs`` passes over the corpus."""
+def bench(configs: list[tuple[str, object, bool]], corpus, *, runs: int, batch_size: int) -> list[Result]:
+    """Warm each (name, nlp, build records) configuration up once, then time ``runs`` rounds of one pass each."""
     words = sum(len(t.split()) for t, _ in corpus)
-    _pass(nlp, corpus, batch_size, records)
-    timings = [_pass(nlp, corpus, batch_size, records) for _ in range(runs)]
-    wall = [w for w, _ in timings]
-    cpu = [c for _, c in timings]
-    return Result(config, words, len(corpus), wall, cpu, words / statistics.median(wall), words / statistics.median(cpu))
+    for _, nlp, records in configs:
+        _pass(nlp, corpus, batch_size, records)
+    timings: list[list[tuple[float, float]]] = [[] for _ in configs]
+    for _ in range(runs):
+        for k, (_, nlp, records) in enumerate(configs):
+            timings[k].append(_pass(nlp, corpus, batch_size, records))
+    out = []
+    for (name, _, _), times in zip(configs, timings):
+        wall = [w for w, _ in times]
+        cpu = [c for _, c in times]
+        out.append(Result(name, words, len(corpus), wall, cpu, words / statistics.median(wall),
+                          words / statistics.median(cpu)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,13 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    common = dict(runs=args.runs, batch_size=args.batch_size)
-    results = [
-        bench(base, corpus, config="base pipeline", **common),
-        bench(full, corpus, config="base + domain components", **common),
-    ]
+    configs = [("base pipeline", base, False), ("base + domain components", full, False)]
     if not args.no_records:
-        results.append(bench(full, corpus, config="base + domain + records", records=True, **common))
+        configs.append(("base + domain + records", full, True))
+    results = bench(configs, corpus, runs=args.runs, batch_size=args.batch_size)
 
     label = pipeline_label(full)
     ratio = results[0].cpu_wps / results[1].cpu_wps
@@ -160,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                           "results": [asdict(r) for r in results]}, indent=2))
         return 0
     print(f"pipeline {label} ({args.model or 'shipped default'}), {results[0].docs} docs, "
-          f"{results[0].words:,} words per pass, 1 thread, median of {args.runs} runs after 1 warm-up, "
+          f"{results[0].words:,} words per pass, 1 thread, median of {args.runs} interleaved runs after 1 warm-up, "
           f"load average {load:.1f} on {os.cpu_count()} CPUs")
     print(f"{'configuration':<28}{'words/CPU-s':>12}{'words/s wall':>14}   CPU s per run")
     for r in results:
