@@ -195,3 +195,21 @@ def test_extract_paths_finds_the_facts_of_a_plain_article(tmp_path):
     assert rec.actor("jnim") is not None
     assert rec.place("place-gao") is not None
     assert any(e.type.value == "attack" and e.date == "2024-05-03" for e in rec.events)
+
+
+@pytest.mark.slow
+def test_bench_extract_script_reports_both_pipelines(tmp_path):
+    import subprocess
+    import sys
+
+    model = pipeline_or_skip()
+    files = make_inputs(tmp_path / "in")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "bench_extract.py"
+    cmd = [sys.executable, str(script), "--corpus", str(files["good"]), "--min-words", "50", "--runs", "1", "--json"]
+    proc = subprocess.run(cmd + (["--model", model] if model else []), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [r["config"] for r in report["results"]] == [
+        "base pipeline", "base + domain components", "base + domain + records"]
+    assert all(r["words"] >= 50 and r["cpu_wps"] > 0 for r in report["results"])
+    assert report["cpu_time_ratio"] > 0
