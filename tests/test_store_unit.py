@@ -232,3 +232,14 @@ def test_cli_query_prints_rows_as_data(monkeypatch):
     as_json = runner.invoke(app, ["query", "allies", "JNIM", "--json"])
     assert json.loads(as_json.output) == rows
     kg.store.run_query.assert_called_with("allies", {}, args=["JNIM"], uri=None, database=None)
+
+
+def test_mention_rows_keep_offsets_and_leave_out_empty_ones(small_records):
+    from kg.models import Mention
+
+    record = small_records[0].model_copy(deep=True)
+    record.actors[0].mentions = [Mention(start=0, end=4, text="JNIM", sentence=0), Mention(start=78, end=82, text="JNIM")]
+    rows = build_rows([record])
+    jnim, fama = rows.actor_mentions[0], rows.actor_mentions[1]
+    assert (jnim["count"], jnim["starts"], jnim["ends"], jnim["surface"]) == (2, [0, 78], [4, 82], ["JNIM"])
+    assert (fama["count"], fama["starts"], fama["ends"], fama["surface"]) == (0, None, None, None)

@@ -113,14 +113,15 @@ def _add_entity(rows: dict[str, Row], entity: Actor | Place, fields: set[str]) -
 
 
 def _mention_row(doc_id: str, entity: Actor | Place) -> Row:
+    """Where a document names an entity; offsets left out (null) when the record has none."""
     mentions = entity.mentions
     return {
         "doc_id": doc_id,
         "id": entity.id,
         "count": len(mentions),
-        "starts": [m.start for m in mentions],
-        "ends": [m.end for m in mentions],
-        "surface": _unique(m.text for m in mentions),
+        "starts": [m.start for m in mentions] or None,
+        "ends": [m.end for m in mentions] or None,
+        "surface": _unique(m.text for m in mentions) or None,
     }
 
 
