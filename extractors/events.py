@@ -213,6 +213,7 @@ class ConflictEvents:
                         continue
                     out.append(_Trigger(etype, tok, tok.i + n, "phrase", needs))
                     used.update(range(tok.i, tok.i + n))
+                    break  # the longest phrase starting here wins
         for tok in toks:
             if tok.i in in_name or tok.i in used:
                 continue
