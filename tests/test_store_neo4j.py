@@ -326,6 +326,7 @@ def test_the_benchmark_script_runs_on_a_small_set(graph, server, capsys):
     spec.loader.exec_module(bench)
     records = bench.synthetic_records(300)
     assert sum(len(r.events) for r in records) == 300 and records == bench.synthetic_records(300)  # deterministic
-    assert bench.main(["--events", "300", "--batch-size", "500", "--uri", server["uri"], "--json"]) == 0
+    args = ["--events", "300", "--batch-size", "500", "--warmup", "100", "--runs", "2", "--uri", server["uri"], "--json"]
+    assert bench.main(args) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["events"] == 300 and result["graph_nodes"] > 300
