@@ -38,8 +38,8 @@ PLAN_OPTIONS = "CYPHER replan=skip"
 
 Why: while a load grows the graph from empty, Neo4j's statistics diverge
 every few seconds and it would replan each query again and again (34 times in
-the first 3 minutes of a fresh 100,000-event load, each replan costing seconds
-of CPU). Every lookup here is a unique-index seek whatever the statistics (a
+the first 3 minutes of a fresh 100,000-event load), spending on the planner
+the CPU the load needs. Every lookup here is a unique-index seek whatever the statistics (a
 test checks the plans on an empty database), so the first plan stays right.
 """
 
