@@ -219,6 +219,7 @@ class ConflictLinker:
             if ent is not None and ent.country:
                 weight[ent.country] = weight.get(ent.country, 0) + 1
         out: list[Span] = []
+        text = doc.text  # Doc.text re-joins every token on each access: read it once, not once per phrase
         phrases = sorted(self._generic, key=len, reverse=True)
         for key in phrases:
             cands = self._generic[key]
@@ -230,7 +231,7 @@ class ConflictLinker:
             for alias in best.generic:
                 if normalize_name(alias) != key:
                     continue
-                for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", doc.text, re.IGNORECASE):
+                for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, re.IGNORECASE):
                     span = doc.char_span(m.start(), m.end(), label=ACTOR, kb_id=best.id)
                     if span is not None and self._free(doc, span.start, span.end) and not any(o.start < span.end and span.start < o.end for o in out):
                         out.append(span)
