@@ -143,7 +143,8 @@ def _resolve(kind, m, ctx, pub, text, end):
         return _iso(y), False, (y, None, None)
     if kind in ("md", "dm", "m"):
         mo = _month(g[0] if kind in ("md", "m") else g[1])
-        if kind == "m" and g[0].lower() == "may" and not text[m.start():m.start() + 8].lower().startswith(("in ", "of ", "between ", "since ", "until ")):
+        # "May" after "that"/"this" may be the modal verb ("that may change"); other prepositions are safe
+        if kind == "m" and g[0].lower() == "may" and not text[m.start():m.start() + 8].lower().startswith(("in ", "of ", "between ", "since ", "until ", "by ", "during ", "last ", "early ", "late ", "mid", "next ", "till ", "before ", "after ", "through")):
             return None, False, None
         ahead = re.match(rf"[\s\w,]{{0,30}}?\b{_YEAR}\b", text[end:end + 40])
         if ahead and kind == "m":

@@ -103,8 +103,20 @@ class ConflictLinker:
         doc.spans[MENTIONS] = sorted(have, key=lambda s: (s.start, s.end, s.label_))
 
     @staticmethod
-    def _free(doc: Doc, start: int, end: int) -> bool:
-        return not any(s.start < end and start < s.end for s in mentions(doc))
+    def _free(doc: Doc, start: int, end: int, *, ignore_places: bool = False) -> bool:
+        """No mention overlaps [start, end) (places wholly inside it aside, when asked)."""
+        for s in mentions(doc):
+            if s.start < end and start < s.end:
+                if ignore_places and s.label_ == PLACE and start <= s.start and s.end <= end:
+                    continue
+                return False
+        return True
+
+    @staticmethod
+    def _drop_places_within(doc: Doc, start: int, end: int) -> None:
+        kept = [s for s in mentions(doc) if not (s.label_ == PLACE and start <= s.start and s.end <= end)]
+        if len(kept) != len(mentions(doc)):
+            doc.spans[MENTIONS] = kept
 
     # 1. acronym definitions --------------------------------------------------
 
@@ -145,8 +157,10 @@ class ConflictLinker:
                     out.append(Span(doc, long_span.start, long_span.end, label=ACTOR, kb_id=ent.id))
                     ent.aliases.add(long_span.text)
                 continue
-            if not self._free(doc, long_span.start, long_span.end):
+            if not self._free(doc, long_span.start, long_span.end, ignore_places=True):
                 continue
+            # a place inside the new name ("the Sahel" in "Front for Peace in the Sahel") is part of the name
+            self._drop_places_within(doc, long_span.start, long_span.end)
             ent_id = slugify(long_span.text)
             reg = entities(doc)
             if ent_id not in reg:

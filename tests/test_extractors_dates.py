@@ -119,3 +119,15 @@ def test_an_event_is_never_dated_from_another_sentence():
     .
     """)
     assert [e.date for e in doc._.kg_events] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In 2021 the talks stalled. By May the army had left.", ["2021", "2021-05"]),
+        ("In 2021 the talks stalled. During May the army withdrew.", ["2021", "2021-05"]),
+        ("In 2021 the talks stalled. They said that may change.", ["2021"]),
+    ],
+)
+def test_may_the_month_after_a_preposition_but_not_the_modal(text, expected):
+    assert [d.value for d in find_dates(text)] == expected

@@ -335,3 +335,29 @@ def test_threat_is_a_hypothetical_event():
     """)
     assert [(e.type, e.agents, e.targets, e.modality) for e in doc._.kg_events] == [
         ("attack", ["jnim"], ["place-bamako"], "hypothetical")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "types"),
+    [
+        ("""
+        AQIM            PROPN  nsubj  expelled
+        expelled=expel  VERB   ROOT
+        the             DET    det    MNLA
+        MNLA            PROPN  obj    expelled
+        from            ADP    case   Gao
+        Gao             PROPN  obl    expelled
+        .
+        """, ["territory_capture"]),
+        ("""
+        Mali            PROPN  nsubj  expelled
+        expelled=expel  VERB   ROOT
+        French          ADJ    amod   diplomats
+        diplomats=diplomat NOUN obj   expelled
+        .
+        """, ["designation_sanction"]),
+    ],
+    ids=["expelling-an-armed-group-takes-ground", "expelling-diplomats-is-a-sanction"],
+)
+def test_expel_is_a_capture_only_when_someone_is_expelled(spec, types):
+    assert [e.type for e in extract(spec)._.kg_events] == types

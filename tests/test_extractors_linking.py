@@ -74,9 +74,6 @@ def test_unknown_acronym_definition_makes_one_new_actor_with_both_names():
         ("Front for Dunes and Wells", ent.id), ("FDW", ent.id), ("FDW", ent.id)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug: a gazetteer place inside an unknown long form ('the Sahel' in 'Front for Peace in the "
-    "Sahel') makes the span look taken, so the acronym definition is dropped and no actor is made"))
 def test_unknown_long_form_holding_a_place_name_still_defines_its_acronym():
     doc = extract("""
     The                 DET    det    Front_for_Peace_in_the_Sahel
