@@ -86,9 +86,17 @@ def batch_queries(rows: BatchRows) -> list[tuple[str, list[dict]]]:
 
 
 def _write(tx: neo4j.ManagedTransaction, plan: list[tuple[str, list[dict]]]) -> dict[str, int]:
+    """Send every query of the batch, then collect the results.
+
+    ``tx.run`` returns once the server has accepted a query, not once it has
+    run it, so the client packs the next query's rows while the server is
+    still writing the previous one; the server runs them in order, in the one
+    transaction, and a failure in any of them fails the whole batch.
+    """
+    results = [tx.run(query, rows=params) for query, params in plan]
     totals = dict.fromkeys(_COUNTERS, 0)
-    for query, params in plan:
-        counters = tx.run(query, rows=params).consume().counters
+    for result in results:
+        counters = result.consume().counters
         for name in _COUNTERS:
             totals[name] += getattr(counters, name)
     return totals
