@@ -578,8 +578,8 @@ def _packed_layout(g: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
         cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
         half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
         blocks.append({a: ((x - cx) / half * scale, (y - cy) / half * scale) for a, (x, y) in local.items()})
-    if singles:
-        cols = math.ceil(math.sqrt(len(singles)))
+    if singles:  # a flat grid (two rows up to 16 actors) fits under the components
+        cols = max(math.ceil(math.sqrt(len(singles))), min(math.ceil(len(singles) / 2), 8))
         blocks.append({a: (2.0 * (i % cols), -2.0 * (i // cols)) for i, a in enumerate(singles)})
 
     def extent(block):
