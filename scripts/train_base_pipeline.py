@@ -421,15 +421,32 @@ def _train_overrides(corpus_dir: Path, args: argparse.Namespace) -> list[str]:
     return overrides
 
 
-def _logged_rows(log: Path) -> list[tuple[int, int, float]]:
-    """(epoch, step, score) of every evaluation row ``spacy train`` printed to ``log``."""
-    rows = []
+def _logged_rows(log: Path) -> list[tuple]:
+    """(epoch, step, score, (UAS, LAS, ENTS_F)) of every evaluation row ``spacy train`` logged."""
+    rows, header = [], []
     if log.is_file():
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             cols = line.split()
-            if len(cols) > 2 and cols[0].isdigit() and cols[1].isdigit():
-                rows.append((int(cols[0]), int(cols[1]), float(cols[-1])))
+            if cols[:2] == ["E", "#"]:
+                header = [c for c in cols if c.isupper() and "_" in c]
+            elif len(cols) > 2 and cols[0].isdigit() and cols[1].isdigit():
+                named = dict(zip(header, cols[len(cols) - 1 - len(header) : -1]))
+                key = tuple(float(named.get(k, "nan")) for k in ("DEP_UAS", "DEP_LAS", "ENTS_F"))
+                rows.append((int(cols[0]), int(cols[1]), float(cols[-1]), key))
     return rows
+
+
+def _checkpoint_row(rows: list[tuple], performance: dict) -> tuple:
+    """The log row a checkpoint was saved at, found by its dev LAS/UAS/NER F.
+
+    Why: the log prints scores rounded to two digits, so several rows can tie for
+    the best score; the checkpoint's own ``performance`` picks the right one.
+    """
+    want = tuple(round(100 * (performance.get(key) or 0.0), 2) for key in ("dep_uas", "dep_las", "ents_f"))
+    for row in reversed(rows):
+        if len(row) > 3 and row[3] == want:
+            return row
+    return max(rows, key=lambda row: row[2])
 
 
 def _last_logged_step(log: Path) -> int:
@@ -603,7 +620,7 @@ def assemble(model: Path, target: Path, train_seconds: float | None, log: Path |
     _add_lemma_exceptions(nlp)
     rows = _logged_rows(log) if log else []
     if rows:
-        best = max(rows, key=lambda row: row[2])
+        best = _checkpoint_row(rows, nlp.meta.get("performance", {}))
         nlp.meta["conflict_kg_training_progress"] = {
             "best_epoch": best[0], "best_step": best[1], "best_dev_score": best[2],
             "last_epoch": rows[-1][0], "last_step": rows[-1][1],
