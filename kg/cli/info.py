@@ -15,7 +15,7 @@ __all__ = ["info"]
 def info(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Show the package version and the default spaCy pipeline (name, path, components)."""
     from kg import __version__
-    from kg.pipeline import DEFAULT_PIPELINE, describe_pipeline
+    from kg.base_pipeline import DEFAULT_PIPELINE, describe_pipeline
 
     data = {"version": __version__, **describe_pipeline(DEFAULT_PIPELINE)}
     if as_json:
