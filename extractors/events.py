@@ -115,10 +115,15 @@ class ExtractedEvent:
 @dataclass(frozen=True)
 class _Trigger:
     type: str
-    token: Token
+    token: Token  # the head word
     end: int  # one past the last token of a multi-word trigger
     kind: str  # verb | noun | phrase
     needs: dict
+    start: int = -1  # first token of a multi-word trigger (-1: the head)
+
+    @property
+    def first(self) -> int:
+        return self.token.i if self.start < 0 else self.start
 
 
 def _number(tok: Token) -> int | None:
@@ -211,7 +216,9 @@ class ConflictEvents:
                 if tuple(lemmas[i:i + n]) == words or tuple(t.lower_ for t in toks[i:i + n]) == words:
                     if any(t.i in in_name for t in toks[i:i + n]):
                         continue
-                    out.append(_Trigger(etype, tok, tok.i + n, "phrase", needs))
+                    # anchor on the phrase's syntactic head: "aerial *strikes*", but "*opened* fire"
+                    head = sent.doc[tok.i: tok.i + n].root
+                    out.append(_Trigger(etype, head, tok.i + n, "phrase", needs, tok.i))
                     used.update(range(tok.i, tok.i + n))
                     break  # the longest phrase starting here wins
         for tok in toks:
@@ -242,7 +249,7 @@ class ConflictEvents:
         tok = trig.token
         heads = list(objects(tok))
         if trig.kind == "phrase":
-            for t in tok.doc[tok.i: trig.end]:
+            for t in tok.doc[trig.first: trig.end]:
                 heads += [x for _, x in preps(t)]
         if trig.kind == "noun":
             heads += [x for w, x in preps(tok) if w in ("of", "")]
@@ -298,11 +305,17 @@ class ConflictEvents:
         agents: list[Token] = []
         targets: list[Token] = []
         locs: list[Token] = []
-        heads = [tok] if trig.kind != "phrase" else list(tok.doc[tok.i: trig.end])
+        heads = [tok] if trig.kind != "phrase" else list(tok.doc[trig.first: trig.end])
         if trig.kind in ("verb", "phrase") and tok.pos_ in ("VERB", "AUX"):
             if is_passive(tok):
                 agents += agent_phrases(tok)
                 targets += objects(tok)
+                if not targets:
+                    # the parse lost the patient: the name right before the auxiliary or right after the verb
+                    aux = [c for c in tok.children if c.dep_ in ("aux:pass", "auxpass")]
+                    before = tok.doc[aux[0].i - 1] if aux and aux[0].i > tok.sent.start else None
+                    after = tok.doc[tok.i + 1] if tok.i + 1 < tok.sent.end else None
+                    targets += [t for t in (before, after) if t is not None and t.pos_ in ("PROPN", "NOUN")]
             else:
                 agents += subjects(tok) or ([] if tok.dep_ in ("xcomp", "acl", "relcl", "acl:relcl") else preceding_dependents(tok))
                 targets += objects(tok)
@@ -336,8 +349,15 @@ class ConflictEvents:
                     (agents if trig.type in ("withdrawal", "deployment") else targets).append(x)
                 elif word in _LOC_PREPS or (word == "from" and trig.type == "withdrawal"):
                     locs.append(x)
-            head = tok.head
-            if tok.dep_ in OBJ and head.pos_ in ("VERB", "AUX") and head.lemma_.casefold() in _LIGHT_VERBS:
+            # "took part in counter-operations, including drone strikes": climb the list to the governed noun
+            noun = tok
+            for _ in range(3):
+                if noun.dep_ in ("nmod", "conj", "appos") and noun.head.pos_ in ("NOUN", "PROPN") and noun.head.i != noun.i:
+                    noun = noun.head
+                else:
+                    break
+            head = noun.head
+            if noun.dep_ in OBJ | {"obl", "nmod"} and head.pos_ in ("VERB", "AUX") and head.lemma_.casefold() in _LIGHT_VERBS:
                 agents += subjects(head) if not is_passive(head) else agent_phrases(head)
                 for word, x in preps(head):
                     if word in _LOC_PREPS:
@@ -409,10 +429,12 @@ class ConflictEvents:
         date = self._date(doc, sent, trig.token)
         if not agent_ids and not target_ids:
             # Nobody named: a report of "attacks across the country" is a generalisation, not an event;
-            # a dated event at a place its own words name ("fighting in Gao on 3 May") still is.
+            # one at a place its own words name is, when dated or when the place is a town or site
+            # ("fighting in Gao on 3 May", "a withdrawal from Kidal").
             if trig.kind == "noun" and trig.token.tag_ in ("NNS", "NNPS"):
                 return None
-            if not (explicit_place and date):
+            specific = explicit_place and entities(doc).get(location) is not None and entities(doc)[location].type in ("Settlement", "Site")
+            if not (explicit_place and (date or specific)):
                 return None
         ev = ExtractedEvent(
             type=trig.type,
@@ -426,7 +448,7 @@ class ConflictEvents:
             start=sent.start_char,
             end=sent.end_char,
             evidence=sent.text.strip(),
-            trigger=doc[trig.token.i: trig.end].text,
+            trigger=doc[trig.first: trig.end].text,
         )
         return ev
 
