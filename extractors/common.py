@@ -28,6 +28,7 @@ __all__ = [
     "place_mentions",
     "mention_at",
     "mentions_in",
+    "mention_index",
     "add_mention",
     "sentence_index",
 ]
@@ -121,6 +122,17 @@ def mentions_in(doc: Doc, tokens: Iterable[Token], label: str | None = None) -> 
             if key not in seen:
                 seen.add(key)
                 yield s
+
+
+def mention_index(doc: Doc) -> tuple[dict[int, list[Span]], dict[int, list[Span]]]:
+    """Token index -> the actor mentions, and the place mentions, covering that token."""
+    actor_at: dict[int, list[Span]] = {}
+    place_at: dict[int, list[Span]] = {}
+    for s in mentions(doc):
+        table = actor_at if s.label_ == ACTOR else place_at
+        for i in range(s.start, s.end):
+            table.setdefault(i, []).append(s)
+    return actor_at, place_at
 
 
 def sentence_index(doc: Doc) -> dict[int, int]:

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 import ontology
-from extractors.common import ACTOR, PLACE, ensure_extensions, entities, mentions
+from extractors.common import ensure_extensions, entities, mention_index, mentions
 from extractors.modality import modality_of
 from extractors.syntax import (
     OBJ,
@@ -476,15 +476,9 @@ class ConflictEvents:
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
-        actor_at: dict[int, list[Span]] = {}
-        place_at: dict[int, list[Span]] = {}
-        in_name: set[int] = set()
-        for s in mentions(doc):
-            table = actor_at if s.label_ == ACTOR else place_at
-            for i in range(s.start, s.end):
-                table.setdefault(i, []).append(s)
-            if not s._.kg_coref:
-                in_name.update(range(s.start, s.end))
+        actor_at, place_at = mention_index(doc)
+        # words inside a name ("Operation Serval") are never triggers; "the group" (coreference) may be
+        in_name = {i for s in mentions(doc) if not s._.kg_coref for i in range(s.start, s.end)}
         events: list[ExtractedEvent] = []
         for k, sent in enumerate(doc.sents):
             if is_boilerplate(sent):

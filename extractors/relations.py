@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from extractors.common import ACTOR, ensure_extensions, entities, mentions
+from extractors.common import ACTOR, ensure_extensions, entities, mention_index, mentions
 from extractors.events import VIOLENT, is_boilerplate
 from extractors.modality import modality_of
 from extractors.syntax import objects, phrase_tokens, preps, subjects
@@ -99,13 +99,9 @@ class ConflictRelations:
 
     # -- helpers ----------------------------------------------------------------
 
-    def _actor_index(self, doc: Doc) -> dict[int, list[Span]]:
-        at: dict[int, list[Span]] = {}
-        for s in mentions(doc):
-            if s.label_ == ACTOR:
-                for i in range(s.start, s.end):
-                    at.setdefault(i, []).append(s)
-        return at
+    @staticmethod
+    def _actor_index(doc: Doc) -> dict[int, list[Span]]:
+        return mention_index(doc)[0]
 
     @staticmethod
     def _ids(tokens, at) -> list[str]:
