@@ -318,7 +318,12 @@ class ConflictEvents:
                     targets += [t for t in (before, after) if t is not None and t.pos_ in ("PROPN", "NOUN")]
             else:
                 agents += subjects(tok) or ([] if tok.dep_ in ("xcomp", "acl", "relcl", "acl:relcl") else preceding_dependents(tok))
-                targets += objects(tok)
+                for o in objects(tok):
+                    # "fighting alongside Wagner mercenaries" even when the parser misreads "alongside"
+                    if any(t.lower_ == "alongside" for t in tok.doc[tok.i + 1: o.left_edge.i + 1]):
+                        agents.append(o)
+                    else:
+                        targets.append(o)
             if trig.type == "evacuation_advisory":
                 # "urged its citizens to leave Bamako": the place to leave is the target and the place
                 for c in tok.subtree:
@@ -330,6 +335,8 @@ class ConflictEvents:
                     if word in ("alongside", "together with"):
                         agents.append(x)  # "fought alongside French forces": a co-agent, not the enemy
                         continue
+                    if _is_date_phrase(x):
+                        continue  # "on 14 November": a date, not a target or a place
                     if word in _TARGET_PREPS or (word == "of" and trig.kind == "phrase"):
                         targets.append(x)
                     elif word in _LOC_PREPS or (word == "from" and trig.type == "withdrawal") or (word == "to" and trig.type in ("deployment", "withdrawal")):
@@ -498,6 +505,16 @@ class ConflictEvents:
             events.extend(_split_advisories(_dedupe(found)))
         doc._.kg_events = _drop_restatements(events)
         return doc
+
+
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                "saturday", "sunday", "week", "month", "year", "day"}
+
+
+def _is_date_phrase(tok: Token) -> bool:
+    """'14 November 2023', 'Monday', 'the same day': a time, not a participant or a place."""
+    return tok.like_num or tok.lower_ in _MONTH_WORDS or any(c.lower_ in _MONTH_WORDS for c in tok.children if c.dep_ != "case")
 
 
 def _clause_tokens(tok: Token) -> set[int]:

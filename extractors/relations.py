@@ -335,8 +335,13 @@ class ConflictRelations:
                     for o in partner:
                         yield s, "allied_with", o, tok, "alongside"
             if lem in _HOSTILE_VERBS and lem != "clash" and not any(w in ("alongside", "with") for w, _ in pp):
+                hostile_objs = [x for x in objects(tok) if not any(t.lower_ == "alongside" for t in doc[tok.i + 1: x.left_edge.i + 1])]
+                partners = [x for x in objects(tok) if x not in hostile_objs]
                 for s in subj:
-                    for o in objs:
+                    for o in self._group(partners, at):
+                        yield s, "allied_with", o, tok, "alongside"
+                for s in subj:
+                    for o in self._group(hostile_objs, at):
                         if self._type(doc, o) not in ("Person",):
                             yield s, "hostile_to", o, tok, "hostile-verb"
 

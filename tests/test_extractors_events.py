@@ -361,3 +361,19 @@ def test_threat_is_a_hypothetical_event():
 )
 def test_expel_is_a_capture_only_when_someone_is_expelled(spec, types):
     assert [e.type for e in extract(spec)._.kg_events] == types
+
+
+def test_alongside_misread_by_the_parser_still_makes_a_co_agent():
+    # the shipped parser tagged "alongside" as a noun; the partner must not become the enemy
+    doc = extract("""
+    the              DET    det       Malian_army
+    Malian_army      PROPN  nsubj     fought
+    fought=fight     VERB   ROOT
+    alongside        NOUN   compound  Wagner
+    Wagner           PROPN  obj       fought
+    on               ADP    case      Monday
+    Monday           PROPN  obl       fought
+    .
+    """)
+    assert facts(doc) == [("armed_clash", ["mali-armed-forces", "wagner"], [], None)]
+    assert [(r.subject, r.predicate, r.object) for r in doc._.kg_relations] == [("mali-armed-forces", "allied_with", "wagner")]
