@@ -293,9 +293,20 @@ class ConflictRelations:
                     for o in src:
                         yield formed, "split_from", o, tok, "split-to-form"
             if lem in ("replace", "succeed", "supersede"):
-                for s in subj:
-                    for o in objs:
-                        yield s, "successor_of", o, tok, "replaced"
+                obj_heads = list(objects(tok))
+                own_objs = self._ids(obj_heads, at) or objs
+                with_ = self._group([x for w, x in pp if w == "with"] + [x for o in obj_heads for w, x in preps(o) if w == "with"], at)
+                if with_:
+                    # "France replaced Serval with Barkhane": Barkhane succeeds Serval
+                    for n in with_:
+                        for o in own_objs:
+                            if o not in with_:
+                                yield n, "successor_of", o, tok, "replaced-with"
+                else:
+                    subj_ids = list(dict.fromkeys(m.kb_id_ for t in self._successor_subject(tok) for m in at.get(t.i, [])))
+                    for s in subj_ids or self._ids(self._successor_subject(tok), at):
+                        for o in own_objs:
+                            yield s, "successor_of", o, tok, "replaced"
             if lem in ("rename", "rebrand"):
                 newname = self._group([x for w, x in pp if w in ("as", "to", "into")], at) + objs
                 for o in newname:
@@ -344,6 +355,19 @@ class ConflictRelations:
                     for o in self._group(hostile_objs, at):
                         if self._type(doc, o) not in ("Person",):
                             yield s, "hostile_to", o, tok, "hostile-verb"
+
+    @staticmethod
+    def _successor_subject(tok: Token) -> list[Token]:
+        """The verb's own subject, never one borrowed from another clause; for a relative pronoun,
+        the name right before it ("the Africa Corps that replaced Wagner")."""
+        own = [c for c in tok.children if c.dep_ == "nsubj"]
+        if own and all(c.lower_ in ("that", "which", "who") for c in own):
+            pron = own[0]
+            before = tok.doc[pron.i - 1] if pron.i > tok.sent.start else None
+            if before is not None and before.text == ",":
+                before = tok.doc[before.i - 1] if before.i > tok.sent.start else None
+            return [before] if before is not None else []
+        return own
 
     def _formed(self, tok: Token, at) -> str | None:
         """The organisation formed: 'to form W', 'forming W', 'into W'."""

@@ -181,3 +181,38 @@ def test_alliance_noun_without_parties_relates_nothing():
     .
     """)
     assert rel_triples(doc) == set()
+
+
+def _successions(spec):
+    doc = extract(spec)
+    return sorted((r.subject, r.object) for r in doc._.kg_relations if r.predicate == "successor_of")
+
+
+def test_replaced_with_names_the_successor_not_the_replacer():
+    assert _successions("""
+    France             PROPN  nsubj  replaced
+    replaced=replace   VERB   ROOT
+    Operation_Serval   PROPN  obj    replaced
+    with               ADP    case   Operation_Barkhane
+    Operation_Barkhane PROPN  nmod   Operation_Serval
+    .
+    """) == [("operation-barkhane", "operation-serval")]
+
+
+def test_relative_pronoun_takes_the_name_right_before_it():
+    # the parser hung "that replaced Wagner" on "army"; the antecedent is still the Africa Corps
+    assert _successions("""
+    the                DET    det    army
+    army               NOUN   nsubj  escorted
+    ,
+    backed=back        VERB   acl    army
+    by                 ADP    case   Africa_Corps
+    the                DET    det    Africa_Corps
+    Africa_Corps       PROPN  obl    backed
+    that               PRON   nsubj  replaced
+    replaced=replace   VERB   acl:relcl army
+    Wagner             PROPN  obj    replaced
+    escorted=escort    VERB   ROOT
+    convoys=convoy     NOUN   obj    escorted
+    .
+    """) == [("africa-corps", "wagner")]
