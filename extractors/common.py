@@ -11,10 +11,9 @@ Country place; which one a fact uses depends on its role in the sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 __all__ = [
     "MENTIONS",
@@ -26,11 +25,8 @@ __all__ = [
     "mentions",
     "actor_mentions",
     "place_mentions",
-    "mention_at",
-    "mentions_in",
     "mention_index",
     "add_mention",
-    "sentence_index",
 ]
 
 MENTIONS = "kg_mentions"
@@ -107,23 +103,6 @@ def add_mention(doc: Doc, span: Span) -> None:
     doc.spans[MENTIONS].append(span)
 
 
-def mention_at(doc: Doc, token: Token, label: str | None = None) -> list[Span]:
-    """Mentions covering a token (both the actor and place readings of a country)."""
-    return [s for s in mentions(doc) if s.start <= token.i < s.end and (label is None or s.label_ == label)]
-
-
-def mentions_in(doc: Doc, tokens: Iterable[Token], label: str | None = None) -> Iterator[Span]:
-    """Mentions whose first token is among ``tokens``, in text order, once each."""
-    idx = {t.i for t in tokens}
-    seen: set[tuple[int, int, str]] = set()
-    for s in mentions(doc):
-        if s.start in idx and (label is None or s.label_ == label):
-            key = (s.start, s.end, s.kb_id_)
-            if key not in seen:
-                seen.add(key)
-                yield s
-
-
 def mention_index(doc: Doc) -> tuple[dict[int, list[Span]], dict[int, list[Span]]]:
     """Token index -> the actor mentions, and the place mentions, covering that token."""
     actor_at: dict[int, list[Span]] = {}
@@ -135,6 +114,3 @@ def mention_index(doc: Doc) -> tuple[dict[int, list[Span]], dict[int, list[Span]
     return actor_at, place_at
 
 
-def sentence_index(doc: Doc) -> dict[int, int]:
-    """Map a sentence's start token to its index in the document."""
-    return {sent.start: i for i, sent in enumerate(doc.sents)}

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from extractors.common import ensure_extensions
 
-__all__ = ["DateMention", "ConflictDates", "make_conflict_dates", "find_dates"]
+__all__ = ["MONTH_AND_DAY_NAMES", "DateMention", "ConflictDates", "make_conflict_dates", "find_dates"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -31,6 +31,8 @@ _MONTH_RE = r"(January|February|March|April|May|June|July|August|September|Octob
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"((?:19|20)\d{2})"
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+#: Full month and weekday names, lower-cased: a word that names a time, not a participant or a place.
+MONTH_AND_DAY_NAMES = frozenset(m.lower() for m in calendar.month_name if m) | frozenset(_WEEKDAYS)
 
 # (regex, kind); kinds decide how groups are read. Order matters: fuller forms first.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 import ontology
+from extractors.dates import MONTH_AND_DAY_NAMES
 from extractors.common import ACTOR, MENTIONS, PLACE, Entity, ensure_extensions, entities
 from kg.gazetteer import needs_exact_case
 from kg.names import normalize_name, slugify
@@ -42,10 +43,6 @@ _TITLE_WORDS = {
     "president", "minister", "colonel", "general", "gen.", "col.", "lt.", "captain", "commander", "leader",
     "emir", "chief", "prime", "mr.", "mrs.", "ms.", "dr.", "sheikh", "imam", "spokesman", "spokesperson",
     "secretary", "ambassador", "official", "governor", "mayor", "king", "prince", "sergeant", "major", "lieutenant",
-}
-_MONTHS_DAYS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
 _NOT_NAMES = {
     "islamist", "islamists", "jihadist", "jihadists", "western", "sahelian", "african", "european", "islamic",
@@ -346,7 +343,7 @@ class ConflictEntities:
             return None
         span = Span(doc, start, end, label=ent.label_)
         text = span.text
-        if not any(c.isupper() for c in text) or text.casefold() in _MONTHS_DAYS | _NOT_NAMES:
+        if not any(c.isupper() for c in text) or text.casefold() in MONTH_AND_DAY_NAMES | _NOT_NAMES:
             return None
         if any(t.like_num for t in span) or len(text) < 3 or "\n" in text:
             return None

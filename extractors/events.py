@@ -15,7 +15,7 @@ elsewhere), the death toll ("killing 20 people") and the modality (see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from spacy.language import Language
@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 import ontology
 from extractors.common import ensure_extensions, entities, mention_index, mentions
+from extractors.dates import MONTH_AND_DAY_NAMES
 from extractors.modality import modality_of
 from extractors.syntax import (
     OBJ,
@@ -420,7 +421,7 @@ class ConflictEvents:
             location = self._best_place(doc, pick(inner, place_at))
         explicit_place = location is not None
         if location is None and self.place_fallback:
-            others = [s for s in place_at_values(place_at, sent) if not any(a.start <= s.start < a.end for a in agents)]
+            others = [s for s in _place_at_values(place_at, sent) if not any(a.start <= s.start < a.end for a in agents)]
             clause = _clause_tokens(trig.token)
             in_clause = [s for s in others if s.start in clause]
             location = self._best_place(doc, in_clause or others, near=trig.token.i)
@@ -507,9 +508,7 @@ class ConflictEvents:
         return doc
 
 
-_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-                "saturday", "sunday", "week", "month", "year", "day"}
+_MONTH_WORDS = MONTH_AND_DAY_NAMES | {"week", "month", "year", "day"}
 
 
 def _is_date_phrase(tok: Token) -> bool:
@@ -527,7 +526,7 @@ def _clause_tokens(tok: Token) -> set[int]:
     return {x.i for x in t.subtree}
 
 
-def place_at_values(place_at: dict[int, list[Span]], sent: Span) -> list[Span]:
+def _place_at_values(place_at: dict[int, list[Span]], sent: Span) -> list[Span]:
     seen, out = set(), []
     for i in range(sent.start, sent.end):
         for s in place_at.get(i, []):
@@ -564,8 +563,7 @@ def _split_advisories(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
     out: list[ExtractedEvent] = []
     for ev in events:
         if ev.type == "evacuation_advisory" and len(ev.agents) > 1:
-            for a in ev.agents:
-                out.append(ExtractedEvent(**{**ev.__dict__, "agents": [a]}))
+            out.extend(replace(ev, agents=[a]) for a in ev.agents)
         else:
             out.append(ev)
     return out

@@ -238,10 +238,10 @@ class ConflictLinker:
         for key in phrases:
             cands = self._generic[key]
             best = max(cands, key=lambda e: (e.id in present, weight.get(e.country or "", 0)))
-            if best.id not in present and weight.get(best.country or "", 0) == 0:
-                continue
-            if len(cands) > 1 and best.id not in present and sorted(weight.get(c.country or "", 0) for c in cands)[-2:] == [weight.get(best.country or "", 0)] * 2:
-                continue  # two countries equally likely: leave it unresolved
+            if best.id not in present:
+                top = sorted((weight.get(c.country or "", 0) for c in cands), reverse=True)
+                if top[0] == 0 or (len(top) > 1 and top[0] == top[1]):
+                    continue  # no country of this document, or two equally likely: leave it unresolved
             for alias in best.generic:
                 if normalize_name(alias) != key:
                     continue

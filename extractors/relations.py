@@ -49,7 +49,6 @@ _MEMBER_TITLES = {"member", "official", "spokesman", "spokesperson", "minister",
                   "militant", "deputy", "envoy", "ambassador", "officer", "lieutenant", "associate", "operative",
                   "co-founder", "cofounder", "recruit", "soldier", "negotiator", "adviser", "advisor", "judge", "agent"}
 _TITLE_GLUE = {"'s", "\u2019s", "senior", "top", "military", "chief", "deputy", "spiritual", "political", "new", "interim", "acting", ","}
-_SENIOR = {"senior", "regional", "top", "local", "former", "prominent", "military", "field", "key", "a", "an"}
 _ALLY_NOUNS = {"alliance", "pact", "coalition", "partnership", "truce", "ceasefire", "cooperation", "agreement", "accord", "deal"}
 _HOSTILE_NOUNS = {"rivalry", "war", "conflict", "clash", "tension", "hostility", "fighting", "confrontation", "feud", "battle", "fight", "contention", "competition"}
 _SUPPORT_NOUNS = {"support", "assistance", "aid", "training", "backing", "arm", "weapon", "funding", "fund", "help",
@@ -195,13 +194,9 @@ class ConflictRelations:
                                if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"
                                and all(x.lower_ in _TITLE_GLUE for x in doc[s.end: tok.i])), None)
             org_after = None
-            of: list = []
             if tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("of", "for", "in"):
                 org_after = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, [])
                                   if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"), None)
-            elif of:
-                ids = [i for i in self._group(of, at) if reg.get(i) and reg[i].type != "Person"]
-                org_after = next((s for s in mentions(doc) if ids and s.kb_id_ == ids[0] and s.start > tok.i), None)
             person_before = next((s for t in reversed(doc[max(sent.start, tok.i - 6): tok.i]) for s in at.get(t.i, [])
                                   if reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"
                                   and s.end < tok.i and doc[s.end].text in (",", "\u2014", "-", "(")), None)
@@ -211,22 +206,6 @@ class ConflictRelations:
                 yield after.kb_id_, pred, org_after.kb_id_, tok, "title-of-org-name"
             elif person_before is not None and org_after is not None:
                 yield person_before.kb_id_, pred, org_after.kb_id_, tok, "apposition-title-of"
-            elif after is not None and org_before is None:
-                demonym = self._demonym_before(doc, tok, sent)
-                if demonym:
-                    yield after.kb_id_, pred, demonym, tok, "demonym-title"
-
-    def _demonym_before(self, doc, tok, sent) -> str | None:
-        """'French President ...' -> the State actor of France (needs the gazetteer's demonyms)."""
-        lookup = getattr(self.gazetteer, "demonym_actor", None)
-        if lookup is None:
-            return None
-        for t in reversed(doc[max(sent.start, tok.i - 3): tok.i]):
-            if t.text[:1].isupper():
-                actor = lookup(t.text)
-                if actor is not None:
-                    return actor.id if actor.id in entities(doc) else None
-        return None
 
     def _led_by(self, doc, sent, at):
         for tok in sent:
@@ -331,7 +310,6 @@ class ConflictRelations:
                             yield o, "supports", s, tok, "received-support"
             if lem in ("fight", "battle", "clash") and any(w in ("alongside", "with") for w, _ in pp):
                 partner = self._group([x for w, x in pp if w == "alongside"], at)
-                against = self._group([x for w, x in pp if w in ("against",)], at)
                 for s in subj:
                     for o in partner:
                         yield s, "allied_with", o, tok, "fought-alongside"
@@ -339,7 +317,6 @@ class ConflictRelations:
                     for s in subj:
                         for o in self._group([x for w, x in pp if w == "with"], at):
                             yield s, "hostile_to", o, tok, "clashed-with"
-                del against
             if any(w == "alongside" for w, _ in pp) and lem not in ("fight",):
                 partner = self._group([x for w, x in pp if w == "alongside"], at)
                 for s in subj:

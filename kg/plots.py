@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from kg.corpus import date_bounds, filter_events, nodes_of_kind
+from kg.corpus import date_bounds, filter_events
 from kg.models import EventType
 from kg.outputs import atomic_path
 
