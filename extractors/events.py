@@ -31,6 +31,7 @@ from extractors.syntax import (
     is_passive,
     objects,
     phrase_tokens,
+    is_partner,
     locative_modifiers,
     preceding_dependents,
     preps,
@@ -321,10 +322,7 @@ class ConflictEvents:
                 agents += subjects(tok) or ([] if tok.dep_ in ("xcomp", "acl", "relcl", "acl:relcl") else preceding_dependents(tok))
                 for o in objects(tok):
                     # "fighting alongside Wagner mercenaries" even when the parser misreads "alongside"
-                    if any(t.lower_ == "alongside" for t in tok.doc[tok.i + 1: o.left_edge.i + 1]):
-                        agents.append(o)
-                    else:
-                        targets.append(o)
+                    (agents if is_partner(tok, o) else targets).append(o)
             if trig.type == "evacuation_advisory":
                 # "urged its citizens to leave Bamako": the place to leave is the target and the place
                 for c in tok.subtree:

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from extractors.common import ACTOR, ensure_extensions, entities, mention_index, mentions
 from extractors.events import VIOLENT, is_boilerplate
 from extractors.modality import modality_of
-from extractors.syntax import objects, phrase_tokens, preps, subjects
+from extractors.syntax import is_partner, objects, phrase_tokens, preps, subjects
 
 __all__ = ["ExtractedRelation", "ConflictRelations", "make_conflict_relations"]
 
@@ -323,8 +323,8 @@ class ConflictRelations:
                     for o in partner:
                         yield s, "allied_with", o, tok, "alongside"
             if lem in _HOSTILE_VERBS and lem != "clash" and not any(w in ("alongside", "with") for w, _ in pp):
-                hostile_objs = [x for x in objects(tok) if not any(t.lower_ == "alongside" for t in doc[tok.i + 1: x.left_edge.i + 1])]
-                partners = [x for x in objects(tok) if x not in hostile_objs]
+                hostile_objs = [x for x in objects(tok) if not is_partner(tok, x)]
+                partners = [x for x in objects(tok) if is_partner(tok, x)]
                 for s in subj:
                     for o in self._group(partners, at):
                         yield s, "allied_with", o, tok, "alongside"

@@ -30,6 +30,7 @@ __all__ = [
     "preceding_dependents",
     "resolve_pronoun",
     "locative_modifiers",
+    "is_partner",
 ]
 
 SUBJ = {"nsubj", "csubj", "expl"}
@@ -140,6 +141,12 @@ def resolve_pronoun(tok: Token) -> Token | None:
                 return subj[0]
         t = t.head
     return None
+
+
+def is_partner(verb: Token, obj: Token) -> bool:
+    """'fought alongside Wagner': the object is a partner, not a target (even when the parser
+    misreads 'alongside' as a noun, so the word is looked for, not its label)."""
+    return any(t.lower_ == "alongside" for t in verb.doc[verb.i + 1: obj.left_edge.i + 1])
 
 
 def objects(verb: Token) -> list[Token]:
