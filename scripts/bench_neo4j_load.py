@@ -175,11 +175,11 @@ def _rust_packstream() -> bool:
 
 
 def _timed_load(
-    records: list[DocRecord], uri: str, batch_size: int, own_server: bool
+    records: list[DocRecord], uri: str, batch_size: int, writers: int, own_server: bool
 ) -> tuple[LoadStats, dict[str, float | None]]:
     server0 = _server_cpu_seconds() if own_server else None
     client0, load0 = time.process_time(), _load_average()
-    stats = load_records(records, uri=uri, batch_size=batch_size, progress=False)
+    stats = load_records(records, uri=uri, batch_size=batch_size, writers=writers, progress=False)
     server1 = _server_cpu_seconds() if own_server else None
     return stats, {
         "server_cpu_s": None if server0 is None or server1 is None else round(server1 - server0, 1),
@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--events", type=int, default=100_000, help="distinct synthetic events (default 100000)")
     ap.add_argument("--batch-size", type=int, default=5000, help="rows per transaction (default 5000)")
+    ap.add_argument("--writers", type=int, default=2, help="transactions in flight (default 2, as kg load)")
     ap.add_argument(
         "--relations-per-doc", type=int, default=0, help="actor relations per document, 0-3 (default 0: events only)"
     )
@@ -252,15 +253,15 @@ def main(argv: list[str] | None = None) -> int:
             for record in warm:
                 record.doc_id = "warmup-" + record.doc_id
             t_warm = time.perf_counter()
-            load_records(warm, uri=uri, batch_size=opts.batch_size)
+            load_records(warm, uri=uri, batch_size=opts.batch_size, writers=opts.writers)
             _wipe(uri)
             print(f"warm-up: {opts.warmup:,} other events loaded and wiped in {time.perf_counter() - t_warm:.1f} s", file=sys.stderr)
         for run in range(1, opts.runs + 1):
             if run > 1:
                 _wipe(uri)
-            first, first_cpu = _timed_load(records, uri, opts.batch_size, own)
+            first, first_cpu = _timed_load(records, uri, opts.batch_size, opts.writers, own)
             size_first = _graph_size(uri)
-            rerun, rerun_cpu = _timed_load(records, uri, opts.batch_size, own)
+            rerun, rerun_cpu = _timed_load(records, uri, opts.batch_size, opts.writers, own)
             size_rerun = _graph_size(uri)
             if size_first != size_rerun or rerun.nodes_created or rerun.relationships_created:
                 print(f"error: the rerun changed the graph: {size_first} -> {size_rerun}", file=sys.stderr)
@@ -284,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         "relations": sum(len(r.relations) for r in records),
         "documents": len(records),
         "batch_size": opts.batch_size,
+        "writers": opts.writers,
         "runs": opts.runs,
         "warmup_events": opts.warmup,
         "first_load_events_per_s": round(statistics.median(firsts)),
@@ -301,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             f"first load: {result['first_load_events_per_s']:,} events/s; "
             f"rerun: {result['rerun_events_per_s']:,} events/s; "
             f"rerun/first time: {result['rerun_over_first_time']:.2f} "
-            f"({n_events:,} events, batch {opts.batch_size}, median of {opts.runs}, warm-up {opts.warmup:,}; "
+            f"({n_events:,} events, batch {opts.batch_size}, {opts.writers} writers, median of {opts.runs}, warm-up {opts.warmup:,}; "
             f"rust packstream {'on' if result['rust_packstream'] else 'off'}; "
             f"last run CPU {result['cpu_last_run']})"
         )

@@ -77,7 +77,7 @@ def test_hostile_names_travel_as_parameters_only(small_records):
     assert any(r["name"] == HOSTILE for r in rows.actors)
     for text in texts:
         assert "Robert" not in text and "brief-c" not in text and "$rows" in text
-        assert text.startswith(f"{cypher.PLAN_OPTIONS}\nUNWIND $rows AS row\n")
+        assert text.startswith(f"{cypher.PLAN_OPTIONS}\nUNWIND $rows AS ")
 
 
 def test_relationship_types_come_only_from_the_predicate_enum():
@@ -106,20 +106,50 @@ def test_batches_keep_records_whole(small_records):
         list(iter_batches(small_records, 0))
 
 
-def test_write_batch_sends_each_query_once_in_one_managed_transaction(small_records):
+def test_write_batch_sends_the_plan_for_what_the_server_says_it_created(small_records):
+    """Nodes first; mentions of documents the server created and events it lacks are CREATEd, the rest MERGEd."""
     rows = build_rows(small_records)
+    old = [r["key"] for r in rows.events[1:]]  # the graph holds every event but the first
+    created = {cypher.merge_documents(): [{"created": "brief-a"}], cypher.existing_events(): [{"existing": k} for k in old]}
     session = MagicMock(spec=neo4j.Session)
-    session.execute_write.side_effect = lambda fn, plan: fn(tx, plan)
+    session.execute_write.side_effect = lambda fn, rows: fn(tx, rows)
     tx = MagicMock(spec=neo4j.ManagedTransaction)
-    tx.run.return_value.consume.return_value.counters.nodes_created = 1
-    tx.run.return_value.consume.return_value.counters.relationships_created = 2
-    tx.run.return_value.consume.return_value.counters.properties_set = 3
+
+    def run(query, rows):
+        result = MagicMock(spec=neo4j.Result)
+        result.__iter__.return_value = iter(created.get(query, []))
+        result.consume.return_value.counters.nodes_created = 1
+        result.consume.return_value.counters.relationships_created = 2
+        result.consume.return_value.counters.properties_set = 3
+        return result
+
+    tx.run.side_effect = run
     counters = write_batch(session, rows)
     session.execute_write.assert_called_once()
     sent = [(c.args[0], c.kwargs["rows"]) for c in tx.run.call_args_list]
-    assert sent == batch_queries(rows)
+    assert sent == batch_queries(rows, {"brief-a"}, {rows.events[0]["key"]})
     assert sent[0] == (cypher.merge_documents(), rows.documents)
+    by_query = dict(sent)
+    assert {m["doc_id"] for m in by_query[cypher.create_mentions("Actor")]} == {"brief-a"}
+    assert "brief-a" not in {m["doc_id"] for m in by_query[cypher.merge_mentions("Actor")]}
+    assert by_query[cypher.existing_events()] == [r["key"] for r in rows.events]
+    assert [r["key"] for r in by_query[cypher.create_events()]] == [rows.events[0]["key"]]
+    assert [r["key"] for r in by_query[cypher.merge_events()]] == old
     assert counters == {"nodes_created": len(sent), "relationships_created": 2 * len(sent), "properties_set": 3 * len(sent)}
+
+
+def test_an_empty_graph_plan_creates_every_link(small_records):
+    rows = build_rows(small_records)
+    queries = [q for q, _ in batch_queries(rows)]
+    assert cypher.merge_events() not in queries and cypher.merge_mentions("Actor") not in queries
+    assert cypher.create_events() in queries and cypher.create_mentions("Place") in queries
+
+
+def test_a_document_twice_in_a_batch_is_one_document_with_one_report_per_statement(small_records):
+    rows = build_rows([small_records[0], small_records[0].model_copy(deep=True)])
+    assert [d["doc_id"] for d in rows.documents] == [small_records[0].doc_id]
+    assert len(rows.actor_mentions) == len(small_records[0].actors)
+    assert all(len(r["reports"]) == 1 and r["sources"] == [small_records[0].doc_id] for r in rows.events)
 
 
 def test_load_records_with_a_mocked_driver(monkeypatch, small_records):

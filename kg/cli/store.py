@@ -28,6 +28,7 @@ def load(
     uri: Optional[str] = typer.Option(None, "--uri", help=_URI_HELP),
     database: Optional[str] = typer.Option(None, "--database", help=_DB_HELP),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per transaction (whole records)."),
+    writers: int = typer.Option(2, "--writers", min=1, max=16, help="Transactions in flight at once."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the load statistics as JSON."),
 ) -> None:
@@ -36,7 +37,7 @@ def load(
     from kg.store import load_records
 
     rows = read_records(records)  # every line validated before anything is written
-    stats = load_records(rows, uri=uri, database=database, batch_size=batch_size, progress=progress)
+    stats = load_records(rows, uri=uri, database=database, batch_size=batch_size, writers=writers, progress=progress)
     if as_json:
         typer.echo(json.dumps(stats.as_dict(), indent=2))
         return

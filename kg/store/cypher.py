@@ -9,6 +9,22 @@ spliced into query text are relationship types, and those come from the fixed
 Lists that accumulate across documents (``sources``, ``aliases``,
 ``modalities``, ``dates``) only grow by values they do not hold yet, so a
 rerun leaves them as they were.
+
+Two things let several writers load at once without losing a fact:
+
+* **Lock, then read.** A node whose lists grow is written only when a row
+  brings something it lacks, and then the statement first takes the node's
+  write lock (``SET n._kg_lock = true``) and only afterwards reads the lists it
+  extends (Neo4j's documented cure for lost updates under read-committed
+  isolation); a node with nothing new is never locked.
+* **Create what is new.** The relationships of a node created in this
+  transaction cannot exist yet, so they are ``CREATE``d (no existence check,
+  no locks on the actors and places at the other end); facts already in the
+  graph go through ``MERGE``. ``merge_documents`` returns the documents it
+  created (a transient ``_kg_new`` flag, removed in the same statement), and
+  ``existing_events`` asks which events are there before ``create_events``
+  writes the others (a key created meanwhile by another transaction fails the
+  uniqueness constraint, and the loader retries the batch).
 """
 
 from __future__ import annotations
@@ -27,6 +43,9 @@ __all__ = [
     "merge_actors",
     "merge_places",
     "merge_mentions",
+    "create_mentions",
+    "existing_events",
+    "create_events",
     "merge_events",
     "merge_statements",
     "EVENT_PROVENANCE",
@@ -60,6 +79,36 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
 """Uniqueness constraints on every MERGE key, then the indexes the cookbook uses."""
 
 
+NEW = "_kg_new"
+"""Transient flag on a node created by the running statement (removed before it ends)."""
+
+LOCK = "_kg_lock"
+"""Transient property whose write takes a node's lock before its lists are read."""
+
+
+def _created(var: str, key: str) -> str:
+    """Tail of a node statement: drop the ``NEW`` flag and return the keys it marked."""
+    return f"WITH {var}, row WHERE {var}.{NEW}\nREMOVE {var}.{NEW}\nRETURN {key} AS created"
+
+
+def _locked_update(var: str, when: str, sets: str) -> str:
+    """Subquery updating ``var`` only ``when`` a row brings something new: lock first, then read."""
+    return (
+        f"CALL ({var}, row) {{\n"
+        f"  WITH {var}, row WHERE {var}.{NEW} IS NULL AND ({when})\n"
+        f"  SET {var}.{LOCK} = true\n"
+        f"  WITH {var}, row\n"
+        f"  SET {sets}\n"
+        f"  REMOVE {var}.{LOCK}\n"
+        "}\n"
+    )
+
+
+def _lacks(var: str, prop: str, values: str) -> str:
+    """Whether list ``values`` holds something list ``var.prop`` lacks."""
+    return f"any(x IN {values} WHERE NOT x IN coalesce({var}.{prop}, []))"
+
+
 def _grow(var: str, prop: str, values: str) -> str:
     """``SET`` clause adding to list ``var.prop`` the values of ``values`` it lacks, once each."""
     return f"{var}.{prop} = reduce(acc = coalesce({var}.{prop}, []), x IN {values} | CASE WHEN x IN acc THEN acc ELSE acc + x END)"
@@ -77,6 +126,9 @@ DOCUMENT_FIELDS: tuple[str, ...] = ("published", "title", "url", "source", "pipe
 def merge_documents(fields: tuple[str, ...] = DOCUMENT_FIELDS) -> str:
     """Documents by ``doc_id``; metadata is the latest record's (a document is one source).
 
+    Returns one row ``created`` per document this statement created: their
+    mentions and reports are new and can be created rather than merged.
+
     Args:
         fields (tuple[str, ...]): the metadata properties. Defaults to ``DOCUMENT_FIELDS``.
     """
@@ -84,7 +136,9 @@ def merge_documents(fields: tuple[str, ...] = DOCUMENT_FIELDS) -> str:
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (d:Document {doc_id: row.doc_id})\n"
-        f"SET {_set_fields('d', 'row', fields)}"
+        f"ON CREATE SET d.{NEW} = true\n"
+        f"SET {_set_fields('d', 'row', fields)}\n"
+        + _created("d", "row.doc_id")
     )
 
 
@@ -94,25 +148,47 @@ def merge_actors() -> str:
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (a:Actor {id: row.id})\n"
-        "ON CREATE SET a.name = row.name, a.type = row.type\n"
-        f"SET a.qid = coalesce(a.qid, row.qid), {_grow('a', 'aliases', 'row.aliases')},\n"
-        f"    {_grow('a', 'names_lc', 'row.names_lc')}"
+        "ON CREATE SET a.name = row.name, a.type = row.type, a.qid = row.qid,\n"
+        f"    a.aliases = row.aliases, a.names_lc = row.names_lc, a.{NEW} = true\n"
+        "WITH a, row\n"
+        + _locked_update(
+            "a",
+            f"(a.qid IS NULL AND row.qid IS NOT NULL) OR {_lacks('a', 'aliases', 'row.aliases')}"
+            f" OR {_lacks('a', 'names_lc', 'row.names_lc')}",
+            f"a.qid = coalesce(a.qid, row.qid), {_grow('a', 'aliases', 'row.aliases')},\n"
+            f"      {_grow('a', 'names_lc', 'row.names_lc')}",
+        )
+        + f"WITH a WHERE a.{NEW}\nREMOVE a.{NEW}"
     )
+
+
+_LOCATION = "CASE WHEN row.lat IS NULL OR row.lon IS NULL THEN null ELSE point({latitude: row.lat, longitude: row.lon}) END"
 
 
 def merge_places() -> str:
     """Places by canonical id, with a WGS84 ``point`` location when coordinates are known."""
+    missing = " OR ".join(
+        f"(p.{name} IS NULL AND row.{name} IS NOT NULL)" for name in ("country", "geonames_id", "qid")
+    )
     return (
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (p:Place {id: row.id})\n"
-        "ON CREATE SET p.name = row.name, p.type = row.type\n"
-        "SET p.country = coalesce(p.country, row.country),\n"
-        "    p.geonames_id = coalesce(p.geonames_id, row.geonames_id),\n"
-        "    p.qid = coalesce(p.qid, row.qid),\n"
-        "    p.location = coalesce(p.location, CASE WHEN row.lat IS NULL OR row.lon IS NULL THEN null\n"
-        "        ELSE point({latitude: row.lat, longitude: row.lon}) END),\n"
-        f"    {_grow('p', 'aliases', 'row.aliases')}, {_grow('p', 'names_lc', 'row.names_lc')}"
+        "ON CREATE SET p.name = row.name, p.type = row.type, p.country = row.country,\n"
+        "    p.geonames_id = row.geonames_id, p.qid = row.qid, p.aliases = row.aliases,\n"
+        f"    p.names_lc = row.names_lc, p.location = {_LOCATION}, p.{NEW} = true\n"
+        "WITH p, row\n"
+        + _locked_update(
+            "p",
+            f"{missing} OR (p.location IS NULL AND row.lat IS NOT NULL AND row.lon IS NOT NULL)"
+            f" OR {_lacks('p', 'aliases', 'row.aliases')} OR {_lacks('p', 'names_lc', 'row.names_lc')}",
+            "p.country = coalesce(p.country, row.country),\n"
+            "      p.geonames_id = coalesce(p.geonames_id, row.geonames_id),\n"
+            "      p.qid = coalesce(p.qid, row.qid),\n"
+            f"      p.location = coalesce(p.location, {_LOCATION}),\n"
+            f"      {_grow('p', 'aliases', 'row.aliases')}, {_grow('p', 'names_lc', 'row.names_lc')}",
+        )
+        + f"WITH p WHERE p.{NEW}\nREMOVE p.{NEW}"
     )
 
 
@@ -128,12 +204,7 @@ STATEMENT_PROVENANCE: tuple[str, ...] = (
 """Properties of a statement's ``REPORTED_IN``: the ``Relation`` as that source states it."""
 
 
-def merge_mentions(label: str) -> str:
-    """``(:Document)-[:MENTIONS]->(:Actor|:Place)`` with the document's mention offsets.
-
-    Args:
-        label (str): ``Actor`` or ``Place``.
-    """
+def _mentions(label: str, verb: str) -> str:
     if label not in ("Actor", "Place"):
         raise ValueError(f"mentions link documents to Actor or Place, not {label!r}")
     return (
@@ -141,9 +212,27 @@ def merge_mentions(label: str) -> str:
         "UNWIND $rows AS row\n"
         "MATCH (d:Document {doc_id: row.doc_id})\n"
         f"MATCH (n:{label} {{id: row.id}})\n"
-        "MERGE (d)-[m:MENTIONS]->(n)\n"
+        f"{verb} (d)-[m:MENTIONS]->(n)\n"
         "SET m.count = row.count, m.starts = row.starts, m.ends = row.ends, m.surface = row.surface"
     )
+
+
+def merge_mentions(label: str) -> str:
+    """``(:Document)-[:MENTIONS]->(:Actor|:Place)`` with the document's mention offsets.
+
+    Args:
+        label (str): ``Actor`` or ``Place``.
+    """
+    return _mentions(label, "MERGE")
+
+
+def create_mentions(label: str) -> str:
+    """``merge_mentions`` for documents created in this transaction: their mentions cannot exist yet.
+
+    Args:
+        label (str): ``Actor`` or ``Place``.
+    """
+    return _mentions(label, "CREATE")
 
 
 def _set_fields(var: str, source: str, fields: tuple[str, ...]) -> str:
@@ -154,25 +243,82 @@ def _set_fields(var: str, source: str, fields: tuple[str, ...]) -> str:
     return ", ".join(f"{var}.{name} = {source}.{name}" for name in fields)
 
 
-def _reported_in(var: str, fields: tuple[str, ...]) -> str:
-    """Subquery merging ``(var)-[:REPORTED_IN {at}]->(:Document)`` for each of ``row.reports``."""
+def _reported_in(var: str, fields: tuple[str, ...], verb: str = "MERGE") -> str:
+    """Subquery merging (or creating) ``(var)-[:REPORTED_IN {at}]->(:Document)`` for each of ``row.reports``."""
     return (
         f"CALL ({var}, row) {{\n"
         "  UNWIND row.reports AS rep\n"
         "  MATCH (d:Document {doc_id: rep.doc_id})\n"
-        f"  MERGE ({var})-[r:REPORTED_IN {{at: rep.at}}]->(d)\n"
+        f"  {verb} ({var})-[r:REPORTED_IN {{at: rep.at}}]->(d)\n"
         f"  SET {_set_fields('r', 'rep', fields)}\n"
         "}"
     )
 
 
-def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
-    """Events by ``event_key`` with their agents, targets, place and sources.
+def existing_events() -> str:
+    """Which of the event keys in ``$rows`` the graph holds already (one ``existing`` row each)."""
+    return f"{PLAN_OPTIONS}\nUNWIND $rows AS key\nMATCH (e:Event {{key: key}})\nRETURN e.key AS existing"
 
-    One row per distinct event in the batch: ``sources`` and ``modalities``
+
+def _event_links(verb: str, provenance: tuple[str, ...]) -> str:
+    """Subqueries linking ``e`` to its agents, targets, place and sources (``row.reports``)."""
+    return (
+        "CALL (e, row) {\n"
+        "  UNWIND row.agents AS id\n"
+        "  MATCH (a:Actor {id: id})\n"
+        f"  {verb} (a)-[:AGENT_OF]->(e)\n"
+        "}\n"
+        "CALL (e, row) {\n"
+        "  UNWIND row.target_actors AS id\n"
+        "  MATCH (a:Actor {id: id})\n"
+        f"  {verb} (e)-[:TARGETS]->(a)\n"
+        "}\n"
+        "CALL (e, row) {\n"
+        "  UNWIND row.target_places AS id\n"
+        "  MATCH (p:Place {id: id})\n"
+        f"  {verb} (e)-[:TARGETS]->(p)\n"
+        "}\n"
+        "CALL (e, row) {\n"
+        "  WITH row WHERE row.location IS NOT NULL\n"
+        "  MATCH (p:Place {id: row.location})\n"
+        f"  {verb} (e)-[:OCCURRED_AT]->(p)\n"
+        "}\n"
+        + _reported_in("e", provenance, verb)
+    )
+
+
+def create_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
+    """New events (keys ``existing_events`` did not find) with all their links, created outright.
+
+    A new event's relationships cannot exist yet, so nothing is merged: no
+    existence checks and no locks on the actors and places at the other end.
+    If another transaction creates the same key meanwhile, the uniqueness
+    constraint fails this one and the loader retries the batch, which then
+    finds the event and merges into it.
+
+    Args:
+        provenance (tuple[str, ...]): the ``REPORTED_IN`` properties. Defaults to
+            ``EVENT_PROVENANCE``.
+    """
+    return (
+        f"{PLAN_OPTIONS}\n"
+        "UNWIND $rows AS row\n"
+        "CREATE (e:Event {key: row.key, type: row.type, date: row.date, date_precision: row.date_precision,\n"
+        "    date_from: row.date_from, date_to: row.date_to, fatalities: row.fatalities,\n"
+        "    sources: row.sources, modalities: row.modalities})\n"
+        "WITH e, row\n"
+        + _event_links("CREATE", provenance)
+    )
+
+
+def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
+    """Events by ``event_key`` with their agents, targets, place and sources, merged.
+
+    One row per distinct event in the batch. ``sources`` and ``modalities``
     grow by the documents and modalities of ``row.reports``, ``fatalities``
-    keeps the highest toll any source gives, and each of
-    ``row.reports`` becomes (or finds) one
+    keeps the highest toll any source gives (under the event's lock, and only
+    when the row brings something new), and each of ``row.reports`` becomes
+    (or finds) one
     ``(:Event)-[:REPORTED_IN {at, sentence, start, end, modality, evidence, ...}]->(:Document)``.
 
     Args:
@@ -184,33 +330,20 @@ def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
         "UNWIND $rows AS row\n"
         "MERGE (e:Event {key: row.key})\n"
         "ON CREATE SET e.type = row.type, e.date = row.date, e.date_precision = row.date_precision,\n"
-        "    e.date_from = row.date_from, e.date_to = row.date_to\n"
-        "SET e.fatalities = CASE WHEN e.fatalities IS NULL OR row.fatalities > e.fatalities\n"
-        "        THEN coalesce(row.fatalities, e.fatalities) ELSE e.fatalities END,\n"
-        f"    {_grow('e', 'sources', '[r IN row.reports | r.doc_id]')},\n"
-        f"    {_grow('e', 'modalities', '[r IN row.reports | r.modality]')}\n"
+        "    e.date_from = row.date_from, e.date_to = row.date_to, e.fatalities = row.fatalities,\n"
+        f"    e.sources = row.sources, e.modalities = row.modalities, e.{NEW} = true\n"
         "WITH e, row\n"
-        "CALL (e, row) {\n"
-        "  UNWIND row.agents AS id\n"
-        "  MATCH (a:Actor {id: id})\n"
-        "  MERGE (a)-[:AGENT_OF]->(e)\n"
-        "}\n"
-        "CALL (e, row) {\n"
-        "  UNWIND row.target_actors AS id\n"
-        "  MATCH (a:Actor {id: id})\n"
-        "  MERGE (e)-[:TARGETS]->(a)\n"
-        "}\n"
-        "CALL (e, row) {\n"
-        "  UNWIND row.target_places AS id\n"
-        "  MATCH (p:Place {id: id})\n"
-        "  MERGE (e)-[:TARGETS]->(p)\n"
-        "}\n"
-        "CALL (e, row) {\n"
-        "  WITH row WHERE row.location IS NOT NULL\n"
-        "  MATCH (p:Place {id: row.location})\n"
-        "  MERGE (e)-[:OCCURRED_AT]->(p)\n"
-        "}\n"
-        + _reported_in("e", provenance)
+        + _locked_update(
+            "e",
+            f"{_lacks('e', 'sources', 'row.sources')} OR {_lacks('e', 'modalities', 'row.modalities')}"
+            " OR row.fatalities > coalesce(e.fatalities, -1)",
+            "e.fatalities = CASE WHEN e.fatalities IS NULL OR row.fatalities > e.fatalities\n"
+            "        THEN coalesce(row.fatalities, e.fatalities) ELSE e.fatalities END,\n"
+            f"      {_grow('e', 'sources', 'row.sources')}, {_grow('e', 'modalities', 'row.modalities')}",
+        )
+        + f"REMOVE e.{NEW}\n"
+        "WITH e, row\n"
+        + _event_links("MERGE", provenance)
     )
 
 
@@ -231,18 +364,28 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
             ``STATEMENT_PROVENANCE``.
     """
     rel_type = relation_type(predicate)
+
+    def since(dates: str) -> str:
+        return f"CASE WHEN size({dates}) = 0 THEN null ELSE date(reduce(m = {dates}[0], x IN {dates} | CASE WHEN x < m THEN x ELSE m END)) END"
+
     return (
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (st:Statement {key: row.key})\n"
         "ON CREATE SET st.predicate = row.predicate, st.subject = row.subject,\n"
-        "    st.object = row.object, st.symmetric = row.symmetric\n"
-        f"SET {_grow('st', 'sources', '[r IN row.reports | r.doc_id]')},\n"
-        f"    {_grow('st', 'modalities', '[r IN row.reports | r.modality]')},\n"
-        f"    {_grow('st', 'dates', '[r IN row.reports WHERE r.date IS NOT NULL | r.date]')}\n"
-        "SET st.since = CASE WHEN size(st.dates) = 0 THEN null\n"
-        "    ELSE date(reduce(m = st.dates[0], x IN st.dates | CASE WHEN x < m THEN x ELSE m END)) END\n"
+        "    st.object = row.object, st.symmetric = row.symmetric, st.sources = row.sources,\n"
+        f"    st.modalities = row.modalities, st.dates = row.dates, st.since = {since('row.dates')}, st.{NEW} = true\n"
         "WITH st, row\n"
+        + _locked_update(
+            "st",
+            f"{_lacks('st', 'sources', 'row.sources')} OR {_lacks('st', 'modalities', 'row.modalities')}"
+            f" OR {_lacks('st', 'dates', 'row.dates')}",
+            f"{_grow('st', 'sources', 'row.sources')},\n"
+            f"      {_grow('st', 'modalities', 'row.modalities')},\n"
+            f"      {_grow('st', 'dates', 'row.dates')}\n"
+            f"  SET st.since = {since('st.dates')}",
+        )
+        + "WITH st, row\n"
         "MATCH (s:Actor {id: row.subject})\n"
         "MATCH (o:Actor {id: row.object})\n"
         "MERGE (st)-[:SUBJECT]->(s)\n"
@@ -252,4 +395,5 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
         "    rel.dates = st.dates, rel.since = st.since\n"
         "WITH st, row\n"
         + _reported_in("st", provenance)
+        + f"\nWITH st WHERE st.{NEW}\nREMOVE st.{NEW}"
     )

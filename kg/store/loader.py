@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 
 import neo4j
@@ -26,6 +26,10 @@ from kg.store.rows import BatchRows, build_rows, record_size
 __all__ = ["LoadStats", "load_records", "ensure_schema", "write_batch", "batch_queries", "iter_batches"]
 
 _COUNTERS = ("nodes_created", "relationships_created", "properties_set")
+_CHUNK = 2000
+"""Rows per query: the client packs the next chunk while the server writes this one."""
+_CREATE_ATTEMPTS = 5
+"""Tries of a batch whose new events another transaction keeps creating first."""
 
 
 @dataclass
@@ -71,29 +75,70 @@ def ensure_schema(driver: neo4j.Driver, settings: Settings) -> None:
             session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def batch_queries(rows: BatchRows) -> list[tuple[str, list[dict]]]:
-    """The (query, rows) pairs of one transaction, in dependency order; empty lists skipped."""
+def batch_queries(
+    rows: BatchRows, created_documents: set[str] | None = None, created_events: set[str] | None = None
+) -> list[tuple[str, list[dict]]]:
+    """The (query, rows) pairs of one transaction, in dependency order; empty lists skipped.
+
+    Which documents and events the transaction creates is known only as it
+    runs (``_write`` asks the server); given those sets, this is the exact
+    plan, and without them the plan of a load into an empty graph (every
+    document and event new), the one the benchmark measures.
+    """
+    docs = {r["doc_id"] for r in rows.documents} if created_documents is None else created_documents
+    events = {r["key"] for r in rows.events} if created_events is None else created_events
     plan = [
         (cypher.merge_documents(), rows.documents),
         (cypher.merge_actors(), rows.actors),
         (cypher.merge_places(), rows.places),
-        (cypher.merge_mentions("Actor"), rows.actor_mentions),
-        (cypher.merge_mentions("Place"), rows.place_mentions),
-        (cypher.merge_events(), rows.events),
+        *_split_mentions(rows, docs),
+        (cypher.existing_events(), [r["key"] for r in rows.events]),
+        (cypher.create_events(), [r for r in rows.events if r["key"] in events]),
+        (cypher.merge_events(), [r for r in rows.events if r["key"] not in events]),
         *((cypher.merge_statements(p), r) for p, r in sorted(rows.statements.items())),
     ]
     return [(query, params) for query, params in plan if params]
 
 
-def _write(tx: neo4j.ManagedTransaction, plan: list[tuple[str, list[dict]]]) -> dict[str, int]:
-    """Send every query of the batch, then collect the results.
+def _split_mentions(rows: BatchRows, created: set[str]) -> list[tuple[str, list[dict]]]:
+    """Mentions of documents created in this transaction are created; the others merged."""
+    plan = []
+    for label, mentions in (("Actor", rows.actor_mentions), ("Place", rows.place_mentions)):
+        plan.append((cypher.create_mentions(label), [m for m in mentions if m["doc_id"] in created]))
+        plan.append((cypher.merge_mentions(label), [m for m in mentions if m["doc_id"] not in created]))
+    return plan
+
+
+def _write(tx: neo4j.ManagedTransaction, rows: BatchRows) -> dict[str, int]:
+    """Write one batch: nodes first, then their links, created or merged as the nodes were.
 
     ``tx.run`` returns once the server has accepted a query, not once it has
     run it, so the client packs the next query's rows while the server is
-    still writing the previous one; the server runs them in order, in the one
-    transaction, and a failure in any of them fails the whole batch.
+    still writing the previous one. The transaction waits on the server twice:
+    for the documents it created (their mentions are new) and for the events
+    the graph holds already (the others are created with all their links).
+    The server runs the queries in order, in the one transaction; a failure in
+    any fails the whole batch.
     """
-    results = [tx.run(query, rows=params) for query, params in plan]
+    results: list[neo4j.Result] = []
+
+    def send(query: str, params: list) -> list[neo4j.Result]:
+        sent = [tx.run(query, rows=params[i : i + _CHUNK]) for i in range(0, len(params), _CHUNK)]
+        results.extend(sent)
+        return sent
+
+    documents = send(cypher.merge_documents(), rows.documents)
+    send(cypher.merge_actors(), rows.actors)
+    send(cypher.merge_places(), rows.places)
+    created_documents = {r["created"] for result in documents for r in result}
+    for query, params in _split_mentions(rows, created_documents):
+        send(query, params)
+    found = send(cypher.existing_events(), [r["key"] for r in rows.events])
+    existing = {r["existing"] for result in found for r in result}
+    send(cypher.create_events(), [r for r in rows.events if r["key"] not in existing])
+    send(cypher.merge_events(), [r for r in rows.events if r["key"] in existing])
+    for predicate, params in sorted(rows.statements.items()):
+        send(cypher.merge_statements(predicate), params)
     totals = dict.fromkeys(_COUNTERS, 0)
     for result in results:
         counters = result.consume().counters
@@ -103,8 +148,8 @@ def _write(tx: neo4j.ManagedTransaction, plan: list[tuple[str, list[dict]]]) -> 
 
 
 def write_batch(session: neo4j.Session, rows: BatchRows) -> dict[str, int]:
-    """Write one batch in one managed transaction; returns the server's counters."""
-    return session.execute_write(_write, batch_queries(rows))
+    """Write one batch in one managed transaction (retried whole on transient errors); returns the server's counters."""
+    return session.execute_write(_write, rows)
 
 
 def iter_batches(records: Iterable[DocRecord], batch_size: int) -> Iterator[list[DocRecord]]:
@@ -132,6 +177,7 @@ def load_records(
     password: str | None = None,
     database: str | None = None,
     batch_size: int = 1000,
+    writers: int = 2,
     progress: bool = False,
 ) -> LoadStats:
     """Load records into Neo4j, MERGEing on stable keys so reruns change nothing.
@@ -145,6 +191,11 @@ def load_records(
         database (str | None): defaults to ``NEO4J_DATABASE``, then the server's default.
         batch_size (int): rows per transaction (a record counts 1 + its actors,
             places, events and relations; records are never split). Defaults to 1000.
+        writers (int): transactions in flight at once, each in its own session.
+            Two keep both the client and the server busy (one packs a batch while
+            the server writes the other); batches may then commit out of order,
+            which changes nothing but which record "first" names an actor.
+            Defaults to 2.
         progress (bool): show a progress bar on stderr. Defaults to False.
 
     Returns:
@@ -152,8 +203,11 @@ def load_records(
 
     Raises:
         StoreError: server unreachable, credentials refused, or a write failed
-            (batches committed before the failure stay committed).
+            (batches committed before the failure stay committed; with several
+            writers, batches already in flight finish first).
     """
+    if writers < 1:
+        raise ValueError(f"writers must be at least 1, got {writers}")
     settings = resolve_settings(uri, user, password, database)
     stats = LoadStats()
     started = time.perf_counter()
@@ -161,42 +215,61 @@ def load_records(
     with open_driver(settings) as driver:
         ensure_schema(driver, settings)
         bar = _progress_bar(total) if progress else None
+
+        def write(number: int, batch: list[DocRecord], rows: BatchRows) -> tuple[list[DocRecord], dict[str, int]]:
+            with store_errors(settings, f"writing batch {number} (records {batch[0].doc_id!r}...)"):
+                with driver.session(database=settings.database) as session:
+                    for attempt in range(1, _CREATE_ATTEMPTS + 1):
+                        try:
+                            return batch, write_batch(session, rows)
+                        except neo4j.exceptions.ConstraintError:
+                            # Another transaction created an event this one was creating: the
+                            # batch rolled back whole; on the next attempt it merges into it.
+                            if attempt == _CREATE_ATTEMPTS:
+                                raise
+            raise AssertionError("unreachable")
+
+        def done(future: Future) -> None:
+            batch, counters = future.result()
+            stats.batches += 1
+            stats.documents += len(batch)
+            stats.events += sum(len(r.events) for r in batch)
+            stats.relations += sum(len(r.relations) for r in batch)
+            for name, value in counters.items():
+                setattr(stats, name, getattr(stats, name) + value)
+            if bar is not None:
+                bar.update(len(batch))
+
+        errors: list[BaseException] = []
+
+        def settle(futures: Iterable[Future]) -> None:
+            for future in futures:
+                try:
+                    done(future)
+                except BaseException as exc:  # noqa: BLE001 - the first is re-raised below
+                    errors.append(exc)
+
         try:
-            with driver.session(database=settings.database) as session:
-                for batch, rows in _prepared(iter_batches(records, batch_size)):
-                    with store_errors(settings, f"writing batch {stats.batches + 1} (records {batch[0].doc_id!r}...)"):
-                        counters = write_batch(session, rows)
-                    stats.batches += 1
-                    stats.documents += len(batch)
-                    stats.events += sum(len(r.events) for r in batch)
-                    stats.relations += sum(len(r.relations) for r in batch)
-                    for name, value in counters.items():
-                        setattr(stats, name, getattr(stats, name) + value)
-                    if bar is not None:
-                        bar.update(len(batch))
+            with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="kg-load") as pool:
+                in_flight: set[Future] = set()
+                try:
+                    for number, batch in enumerate(iter_batches(records, batch_size), start=1):
+                        rows = build_rows(batch)  # packed while the writers wait on the server
+                        while len(in_flight) >= writers and not errors:
+                            finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                            settle(finished)
+                        if errors:
+                            break
+                        in_flight.add(pool.submit(write, number, batch, rows))
+                finally:
+                    settle(in_flight)  # batches in flight finish (commit or fail) first
+            if errors:
+                raise errors[0]
         finally:
             if bar is not None:
                 bar.close()
     stats.seconds = time.perf_counter() - started
     return stats
-
-
-def _prepared(batches: Iterator[list[DocRecord]]) -> Iterator[tuple[list[DocRecord], BatchRows]]:
-    """Batches with their rows, the next batch's rows built in a helper thread.
-
-    Building rows is pure Python; the main thread mostly waits on the server
-    meanwhile (releasing the GIL), so the two overlap. At most one batch is
-    built ahead, so memory stays at two batches.
-    """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load-rows") as pool:
-        pending: tuple[list[DocRecord], Future[BatchRows]] | None = None
-        for batch in batches:
-            ahead = (batch, pool.submit(build_rows, batch))
-            if pending is not None:
-                yield pending[0], pending[1].result()
-            pending = ahead
-        if pending is not None:
-            yield pending[0], pending[1].result()
 
 
 def _progress_bar(total: int | None):

@@ -133,6 +133,25 @@ def _report(doc_id: str, fact: Event | Relation, dump: Row, fields: tuple[str, .
     return report
 
 
+def _add_report(row: Row, report: Row) -> None:
+    """Another source's statement of a fact already in the batch (the same one again replaces it).
+
+    ``sources``, ``modalities`` (and for relations ``dates``) stay the distinct
+    values of the reports, in order: what a new node starts with, and what an
+    existing one grows by.
+    """
+    reports = row["reports"]
+    for i, seen in enumerate(reports):
+        if (seen["doc_id"], seen["at"]) == (report["doc_id"], report["at"]):
+            reports[i] = report
+            break
+    else:
+        reports.append(report)
+    for name, key in (("sources", "doc_id"), ("modalities", "modality"), ("dates", "date")):
+        if name in row:
+            row[name] = _unique(r[key] for r in reports if r[key] is not None)
+
+
 def _add_event(rows: dict[str, Row], record: DocRecord, place_ids: set[str], event: Event) -> None:
     """One row per event key; a repeat (another source) adds its report and maybe a higher toll."""
     key = event_key(event)
@@ -140,7 +159,7 @@ def _add_event(rows: dict[str, Row], record: DocRecord, place_ids: set[str], eve
     report = _report(record.doc_id, event, dump, EVENT_PROVENANCE)
     seen = rows.get(key)
     if seen is not None:
-        seen["reports"].append(report)
+        _add_report(seen, report)
         tolls = [t for t in (seen["fatalities"], dump["fatalities"]) if t is not None]
         seen["fatalities"] = max(tolls) if tolls else None
         return
@@ -158,6 +177,8 @@ def _add_event(rows: dict[str, Row], record: DocRecord, place_ids: set[str], eve
         "target_actors": sorted({t for t in event.targets if t not in place_ids}),
         "target_places": sorted({t for t in event.targets if t in place_ids}),
         "reports": [report],
+        "sources": [report["doc_id"]],
+        "modalities": [report["modality"]],
     }
 
 
@@ -168,7 +189,7 @@ def _add_statement(rows: dict[str, Row], record: DocRecord, relation: Relation) 
     report = _report(record.doc_id, relation, dump, STATEMENT_PROVENANCE)
     seen = rows.get(key)
     if seen is not None:
-        seen["reports"].append(report)
+        _add_report(seen, report)
         return
     subject, obj = relation_endpoints(relation)
     rows[key] = {
@@ -178,6 +199,9 @@ def _add_statement(rows: dict[str, Row], record: DocRecord, relation: Relation) 
         "object": obj,
         "symmetric": relation.predicate in SYMMETRIC_PREDICATES,
         "reports": [report],
+        "sources": [report["doc_id"]],
+        "modalities": [report["modality"]],
+        "dates": [] if report["date"] is None else [report["date"]],
     }
 
 
@@ -188,19 +212,27 @@ def build_rows(records: Iterable[DocRecord]) -> BatchRows:
     places: dict[str, Row] = {}
     events: dict[str, Row] = {}
     statements: dict[str, Row] = {}
+    documents: dict[str, Row] = {}
+    actor_mentions: dict[tuple[str, str], Row] = {}
+    place_mentions: dict[tuple[str, str], Row] = {}
     for record in records:
-        rows.documents.append(record.model_dump(mode="json", include={"doc_id", *DOCUMENT_FIELDS}))
+        # A document given twice in one batch is one document (the later record's
+        # metadata and mentions): new documents' mentions are created, not merged.
+        documents[record.doc_id] = record.model_dump(mode="json", include={"doc_id", *DOCUMENT_FIELDS})
         for actor in record.actors:
             _add_entity(actors, actor, _ACTOR_FIELDS)
-            rows.actor_mentions.append(_mention_row(record.doc_id, actor))
+            actor_mentions[record.doc_id, actor.id] = _mention_row(record.doc_id, actor)
         for place in record.places:
             _add_entity(places, place, _PLACE_FIELDS)
-            rows.place_mentions.append(_mention_row(record.doc_id, place))
+            place_mentions[record.doc_id, place.id] = _mention_row(record.doc_id, place)
         place_ids = {p.id for p in record.places}
         for event in record.events:
             _add_event(events, record, place_ids, event)
         for relation in record.relations:
             _add_statement(statements, record, relation)
+    rows.documents = list(documents.values())
+    rows.actor_mentions = list(actor_mentions.values())
+    rows.place_mentions = list(place_mentions.values())
     rows.actors = list(actors.values())
     rows.places = list(places.values())
     rows.events = list(events.values())
