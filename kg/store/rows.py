@@ -91,22 +91,32 @@ def _names_lc(entity: Actor | Place) -> list[str]:
     return _unique(n.lower() for n in (entity.id, entity.name, *entity.aliases))
 
 
-def _add_entity(rows: dict[str, Row], entity: Actor | Place, fields: set[str]) -> None:
-    """One row per canonical id: the first record's dump, later records' new aliases merged in."""
+def _add_entity(
+    rows: dict[str, Row], known: dict[str, tuple[set[str], set[str]]], entity: Actor | Place, fields: set[str]
+) -> None:
+    """One row per canonical id: the first record's dump, later records' new aliases merged in.
+
+    ``known`` holds, per id, the aliases and lower-cased names the row has
+    already (a set, so a batch naming one actor in every record stays linear).
+    """
     seen = rows.get(entity.id)
     if seen is None:
         row = entity.model_dump(mode="json", include=fields)
         row["aliases"] = _unique(row["aliases"])
         row["names_lc"] = _names_lc(entity)
         rows[entity.id] = row
+        known[entity.id] = (set(row["aliases"]), set(row["names_lc"]))
         return
-    aliases, names_lc = seen["aliases"], seen["names_lc"]
+    aliases, names_lc = known[entity.id]
     for alias in entity.aliases:
         if alias not in aliases:
-            aliases.append(alias)
+            aliases.add(alias)
+            seen["aliases"].append(alias)
     for name in (entity.name, *entity.aliases):
-        if name.lower() not in names_lc:
-            names_lc.append(name.lower())
+        lowered = name.lower()
+        if lowered not in names_lc:
+            names_lc.add(lowered)
+            seen["names_lc"].append(lowered)
     for name in fields:
         if seen[name] is None and getattr(entity, name) is not None:
             seen[name] = entity.model_dump(mode="json", include={name})[name]
@@ -115,13 +125,15 @@ def _add_entity(rows: dict[str, Row], entity: Actor | Place, fields: set[str]) -
 def _mention_row(doc_id: str, entity: Actor | Place) -> Row:
     """Where a document names an entity; offsets left out (null) when the record has none."""
     mentions = entity.mentions
+    if not mentions:
+        return {"doc_id": doc_id, "id": entity.id, "count": 0, "starts": None, "ends": None, "surface": None}
     return {
         "doc_id": doc_id,
         "id": entity.id,
         "count": len(mentions),
-        "starts": [m.start for m in mentions] or None,
-        "ends": [m.end for m in mentions] or None,
-        "surface": _unique(m.text for m in mentions) or None,
+        "starts": [m.start for m in mentions],
+        "ends": [m.end for m in mentions],
+        "surface": _unique(m.text for m in mentions),
     }
 
 
@@ -215,15 +227,17 @@ def build_rows(records: Iterable[DocRecord]) -> BatchRows:
     documents: dict[str, Row] = {}
     actor_mentions: dict[tuple[str, str], Row] = {}
     place_mentions: dict[tuple[str, str], Row] = {}
+    known_actors: dict[str, tuple[set[str], set[str]]] = {}
+    known_places: dict[str, tuple[set[str], set[str]]] = {}
     for record in records:
         # A document given twice in one batch is one document (the later record's
         # metadata and mentions): new documents' mentions are created, not merged.
         documents[record.doc_id] = record.model_dump(mode="json", include={"doc_id", *DOCUMENT_FIELDS})
         for actor in record.actors:
-            _add_entity(actors, actor, _ACTOR_FIELDS)
+            _add_entity(actors, known_actors, actor, _ACTOR_FIELDS)
             actor_mentions[record.doc_id, actor.id] = _mention_row(record.doc_id, actor)
         for place in record.places:
-            _add_entity(places, place, _PLACE_FIELDS)
+            _add_entity(places, known_places, place, _PLACE_FIELDS)
             place_mentions[record.doc_id, place.id] = _mention_row(record.doc_id, place)
         place_ids = {p.id for p in record.places}
         for event in record.events:
