@@ -112,7 +112,17 @@ class ConflictRelations:
         return out
 
     def _group(self, heads, at) -> list[str]:
-        return self._ids([t for h in heads for t in phrase_tokens(h)], at)
+        """The actors a phrase names; place modifiers ("groups in Mali") name places, not actors."""
+        return self._ids([t for h in heads for t in phrase_tokens(h, locatives=False)], at)
+
+    def _partners(self, heads, at) -> list[str]:
+        """A partner phrase's actors without what it is set 'against' ("alongside the rebels against
+        the army": the army is the opponent, not a partner)."""
+        out = []
+        for h in heads:
+            drop = {t.i for c in h.subtree if c.lower_ == "against" for t in (c.head.subtree if c.dep_ == "case" else c.subtree)}
+            out += [t for t in phrase_tokens(h, locatives=False) if t.i not in drop]
+        return self._ids(out, at)
 
     def _type(self, doc: Doc, ent_id: str) -> str:
         ent = entities(doc).get(ent_id)
@@ -309,7 +319,7 @@ class ConflictRelations:
                         for s in subj:
                             yield o, "supports", s, tok, "received-support"
             if lem in ("fight", "battle", "clash") and any(w in ("alongside", "with") for w, _ in pp):
-                partner = self._group([x for w, x in pp if w == "alongside"], at)
+                partner = self._partners([x for w, x in pp if w == "alongside"], at)
                 for s in subj:
                     for o in partner:
                         yield s, "allied_with", o, tok, "fought-alongside"
@@ -318,7 +328,7 @@ class ConflictRelations:
                         for o in self._group([x for w, x in pp if w == "with"], at):
                             yield s, "hostile_to", o, tok, "clashed-with"
             if any(w == "alongside" for w, _ in pp) and lem not in ("fight",):
-                partner = self._group([x for w, x in pp if w == "alongside"], at)
+                partner = self._partners([x for w, x in pp if w == "alongside"], at)
                 for s in subj:
                     for o in partner:
                         yield s, "allied_with", o, tok, "alongside"
@@ -326,7 +336,7 @@ class ConflictRelations:
                 hostile_objs = [x for x in objects(tok) if not is_partner(tok, x)]
                 partners = [x for x in objects(tok) if is_partner(tok, x)]
                 for s in subj:
-                    for o in self._group(partners, at):
+                    for o in self._partners(partners, at):
                         yield s, "allied_with", o, tok, "alongside"
                 for s in subj:
                     for o in self._group(hostile_objs, at):
@@ -608,6 +618,8 @@ class ConflictRelations:
         def add(s: str, p: str, o: str, anchor: Token, rule: str | None) -> None:
             if rule is None or s == o or s not in reg or o not in reg or reg[s].kind != "actor" or reg[o].kind != "actor":
                 return
+            if p != "part_of" and _own_forces(reg[s], reg[o]):
+                return  # a state and its own army: one side, never allies, rivals or sponsor and client
             if p in SYMMETRIC and o < s:
                 s, o = o, s
             key = (s, p, o)
@@ -641,6 +653,11 @@ class ConflictRelations:
                                 add(a, "hostile_to", t, anchor[0], "violent-event")
         doc._.kg_relations = list(found.values())
         return doc
+
+
+def _own_forces(a, b) -> bool:
+    """A State and a StateForce of the same country ("Mali" and "the Malian army")."""
+    return {a.type, b.type} == {"State", "StateForce"} and a.country is not None and a.country == b.country
 
 
 @Language.factory(

@@ -216,3 +216,51 @@ def test_relative_pronoun_takes_the_name_right_before_it():
     convoys=convoy     NOUN   obj    escorted
     .
     """) == [("africa-corps", "wagner")]
+
+
+def test_partner_phrase_keeps_its_opponent_out():
+    # "fought alongside MNLA against FAMa": MNLA is the partner, FAMa the opponent
+    doc = extract("""
+    JNIM               PROPN  nsubj  fought
+    fought=fight       VERB   ROOT
+    alongside          ADP    advmod fought
+    MNLA               PROPN  obj    fought
+    against            ADP    case   FAMa
+    FAMa               PROPN  nmod   MNLA
+    .
+    """)
+    triples = rel_triples(doc)
+    assert ("jnim", "allied_with", "mnla") in triples
+    assert ("jnim", "hostile_to", "mali-armed-forces") in triples
+    assert not any(p == "allied_with" and "mali-armed-forces" in (s, o) for s, p, o in triples)
+
+
+def test_place_modifier_of_a_subject_is_not_an_actor():
+    # "Militants in Niger began an offensive against FAMa": Niger is where, not who
+    doc = extract("""
+    Militants=militant NOUN   nsubj  began
+    in                 ADP    case   Niger
+    Niger              PROPN  nmod   Militants
+    began=begin        VERB   ROOT
+    an                 DET    det    offensive
+    offensive          NOUN   obj    began
+    against            ADP    case   FAMa
+    FAMa               PROPN  nmod   offensive
+    .
+    """)
+    assert not any(s == "niger" or o == "niger" for s, _, o in rel_triples(doc))
+
+
+def test_a_state_and_its_own_army_are_one_side():
+    # the parser may hand the state a clause of its army: no "Mali supports/hostile_to FAMa"
+    doc = extract("""
+    Mali               PROPN  nsubj  backed
+    backed=back        VERB   ROOT
+    FAMa               PROPN  obj    backed
+    against            ADP    case   JNIM
+    JNIM               PROPN  obl    backed
+    .
+    """)
+    triples = rel_triples(doc)
+    assert not any({s, o} == {"mali", "mali-armed-forces"} for s, _, o in triples)
+    assert ("jnim", "hostile_to", "mali") in triples
