@@ -185,24 +185,36 @@ class ConflictRelations:
             yield y.kb_id_, pred, x.kb_id_, tok, "affiliated-with"
 
     def _titles(self, doc, sent, at):
-        """Leaders and members: 'X leader P', "X's leader, P", 'P, a senior commander of X', 'P, leader of X'."""
+        """Leaders and members: 'X leader P', "X's leader, P", 'P, a senior commander of X', 'P, leader of X',
+        "X's Prime Minister P", 'French President P' and 'P, a Qatari official' (a demonym names its State)."""
         reg = entities(doc)
         for tok in sent:
             low = tok.lower_.rstrip("s") if tok.lower_ not in ("boss",) else tok.lower_
+            if low == "general" and self._before(doc, tok, 1, sent) == "secretary":
+                low = "secretary-general"  # "Secretary General" / "Secretary-General", not the rank
             if low not in _LEAD_TITLES and low not in _MEMBER_TITLES:
                 continue
-            prevs = {t.lower_ for t in doc[max(sent.start, tok.i - 2): tok.i]}
-            if prevs & {"former", "ex", "late", "then", "deceased"}:
+            if self._former(doc, tok, sent):
                 continue  # a former leader neither leads nor belongs any more
-            qualified = bool(prevs & {"a", "an", "regional", "local", "senior", "top", "military", "field", "one", "deputy", "prominent"})
+            prevs = {t.lower_ for t in doc[max(sent.start, tok.i - 2): tok.i]}
+            if low == "founder" and self._before(doc, tok, 1, sent) == "co":
+                prevs.add("co-founder")
+            if low == "secretary-general":
+                prevs |= {t.lower_ for t in doc[max(sent.start, tok.i - 4): tok.i - 1]}
+            qualified = bool(prevs & {"a", "an", "regional", "local", "senior", "top", "military", "field", "one", "deputy",
+                                      "prominent", "assistant", "co-founder", "vice"})
             is_lead = low in _LEAD_TITLES and not qualified
             pred = "leads" if is_lead else "part_of"
-            # person after the title: "X leader P" / "leader of X, P" / "X's leader, P"
-            after = next((s for t in doc[tok.i + 1: min(sent.end, tok.i + 5)] for s in at.get(t.i, [])
-                          if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"), None)
-            org_before = next((s for t in reversed(doc[max(sent.start, tok.i - 4): tok.i]) for s in at.get(t.i, [])
-                               if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"
-                               and all(x.lower_ in _TITLE_GLUE for x in doc[s.end: tok.i])), None)
+            # person after the title: "X leader P" / "leader of X, P" / "X's leader, P"; or the title is
+            # inside the person's name as tagged ("French President Emmanuel Macron")
+            inside = next((s for s in at.get(tok.i, []) if reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"
+                           and s.end > tok.i + 1), None)
+            after = inside or next((s for t in doc[tok.i + 1: min(sent.end, tok.i + 5)] for s in at.get(t.i, [])
+                                    if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"), None)
+            org_before = next((s for t in reversed(doc[max(sent.start, tok.i - 5): tok.i]) for s in at.get(t.i, [])
+                               if reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person" and s.end <= tok.i
+                               and self._title_words(doc, s.end, tok)), None)
+            org_before_id = org_before.kb_id_ if org_before is not None else self._demonym_before(doc, tok, sent, reg)
             org_after = None
             if tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("of", "for", "in"):
                 org_after = next((s for t in doc[tok.i + 2: min(sent.end, tok.i + 8)] for s in at.get(t.i, [])
@@ -210,12 +222,94 @@ class ConflictRelations:
             person_before = next((s for t in reversed(doc[max(sent.start, tok.i - 6): tok.i]) for s in at.get(t.i, [])
                                   if reg.get(s.kb_id_) and reg[s.kb_id_].type == "Person"
                                   and s.end < tok.i and doc[s.end].text in (",", "\u2014", "-", "(")), None)
-            if after is not None and org_before is not None and org_before.end <= tok.i:
-                yield after.kb_id_, pred, org_before.kb_id_, tok, "title-before-name"
+            if after is not None and after is not inside and (
+                    any(t.pos_ in ("VERB", "AUX") for t in doc[tok.i + 1: after.start])
+                    or (tok.lower_ != low and low != "boss" and after.start != tok.i + 1)):
+                after = None  # "French soldiers killed AQIM leader P": P is not one of the soldiers
+            if after is not None and org_before_id is not None:
+                yield after.kb_id_, pred, org_before_id, tok, "title-before-name"
             elif after is not None and org_after is not None and org_after.start < after.start:
                 yield after.kb_id_, pred, org_after.kb_id_, tok, "title-of-org-name"
             elif person_before is not None and org_after is not None:
                 yield person_before.kb_id_, pred, org_after.kb_id_, tok, "apposition-title-of"
+            elif org_after is None and doc[tok.i + 1: tok.i + 2].text in (",", ".", ";", ")", "\u2014", ""):
+                # "P, a Qatari official" / "P, the UNHCR Mali representative": an apposition ending in the title
+                person = self._appositive_person(doc, tok, sent, at, reg)
+                if person is not None:
+                    orgs = [s for t in doc[person.end + 1: tok.i] for s in at.get(t.i, [])
+                            if s.start == t.i and reg.get(s.kb_id_) and reg[s.kb_id_].type != "Person"]
+                    org_id = orgs[0].kb_id_ if orgs else org_before_id
+                    if org_id is not None:
+                        yield person.kb_id_, pred, org_id, tok, "apposition-title"
+
+    @staticmethod
+    def _before(doc, tok, n, sent) -> str:
+        """The n-th word before ``tok`` ignoring hyphens, lowercased ('' at the sentence start)."""
+        i, seen = tok.i - 1, 0
+        while i >= sent.start:
+            if doc[i].text != "-":
+                seen += 1
+                if seen == n:
+                    return doc[i].lower_
+            i -= 1
+        return ""
+
+    @staticmethod
+    def _former(doc, tok, sent) -> bool:
+        """'former leader', 'the late emir', 'a former leader and co-founder of X'."""
+        i = tok.i - 1
+        for _ in range(7):
+            if i < sent.start:
+                return False
+            w = doc[i].lower_
+            if w in ("former", "ex", "late", "then", "deceased", "erstwhile", "onetime"):
+                return True
+            w = w.rstrip("s")
+            if not (w in ("and", "-", "co", "senior", "top", "military", "chief", "deputy", "political", "spiritual")
+                    or w in _LEAD_TITLES or w in _MEMBER_TITLES):
+                return False
+            i -= 1
+        return False
+
+    @staticmethod
+    def _title_words(doc, start: int, tok: Token) -> bool:
+        """Only title words between a name and its title: "Mali's Foreign Affairs Minister", "JNIM's top leader"."""
+        extra = 0
+        for t in doc[start: tok.i]:
+            if t.lower_ in _TITLE_GLUE:
+                continue
+            if t.is_alpha and t.dep_ in ("compound", "amod", "nmod:desc", "flat") and start <= t.head.i <= tok.i and t.head.i > t.i:
+                extra += 1
+                if extra <= 3:
+                    continue
+            return False
+        return True
+
+    def _demonym_before(self, doc, tok, sent, reg) -> str | None:
+        """The State a demonym before the title names ("French President", "a Qatari official"), if the
+        document has that State as an actor."""
+        for t in reversed(doc[max(sent.start, tok.i - 4): tok.i]):
+            if t.is_alpha and t.text[:1].isupper() and t.lower_ not in _TITLE_GLUE:
+                entry = self.gazetteer.lookup_actor(f"{t.text} government")
+                if entry is not None and str(getattr(entry.type, "value", entry.type)) == "State" and entry.id in reg \
+                        and self._title_words(doc, t.i + 1, tok):
+                    return entry.id
+        return None
+
+    @staticmethod
+    def _appositive_person(doc, tok, sent, at, reg):
+        """'P, a/the ... <title>': the person whose apposition the title ends (no verb or comma between)."""
+        for i in range(tok.i - 1, max(sent.start, tok.i - 12) - 1, -1):
+            t = doc[i]
+            if t.text in (",", "\u2014", "(") and i > sent.start:
+                nxt = doc[i + 1] if i + 1 < tok.i else None
+                if nxt is None or nxt.lower_ not in ("a", "an", "the"):
+                    return None
+                return next((s for s in at.get(i - 1, []) if s.end == i and reg.get(s.kb_id_)
+                             and reg[s.kb_id_].type == "Person"), None)
+            if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") or t.text in (";", ":", "."):
+                return None
+        return None
 
     def _led_by(self, doc, sent, at):
         for tok in sent:

@@ -264,3 +264,104 @@ def test_a_state_and_its_own_army_are_one_side():
     triples = rel_triples(doc)
     assert not any({s, o} == {"mali", "mali-armed-forces"} for s, _, o in triples)
     assert ("jnim", "hostile_to", "mali") in triples
+
+
+def _people_relations(doc):
+    reg = doc._.kg_entities
+    return {(reg[s].name, p, o) for s, p, o in rel_triples(doc) if reg[s].type == "Person"}
+
+
+def test_demonym_title_makes_the_person_lead_the_state():
+    # "Senegalese President P": the demonym names the State when the document has it as an actor
+    doc = extract("""
+    Senegal            PROPN  nsubj  closed
+    closed=close       VERB   ROOT
+    its                PRON   nmod:poss border
+    border             NOUN   obj    closed
+    .
+
+    Senegalese         ADJ    amod   President
+    President          PROPN  nmod:desc Ousmane_Kane
+    Ousmane_Kane       PROPN  nsubj  spoke   ent=PER
+    spoke=speak        VERB   ROOT
+    in                 ADP    case   Dakar
+    Dakar              PROPN  obl    spoke
+    .
+    """)
+    assert _people_relations(doc) == {("Ousmane Kane", "leads", "senegal")}
+
+
+def test_possessive_and_multiword_title_make_a_member():
+    doc = extract("""
+    Niger              PROPN  nmod:poss Minister
+    's                 PART   case   Niger
+    Foreign            ADJ    amod   Affairs
+    Affairs            PROPN  compound Minister
+    Minister           PROPN  nmod:desc Ousmane_Kane
+    Ousmane_Kane       PROPN  nsubj  visited   ent=PER
+    visited=visit      VERB   ROOT
+    Gao                PROPN  obj    visited
+    .
+    """)
+    assert _people_relations(doc) == {("Ousmane Kane", "part_of", "niger")}
+
+
+def test_apposition_ending_in_a_demonym_title():
+    doc = extract("""
+    Chad               PROPN  nsubj  denied
+    denied=deny        VERB   ROOT
+    it                 PRON   obj    denied
+    .
+
+    Police             NOUN   nsubj  arrested
+    arrested=arrest    VERB   ROOT
+    Ousmane_Kane       PROPN  obj    arrested   ent=PER
+    ,
+    a                  DET    det    official
+    Chadian            ADJ    amod   official
+    official           NOUN   appos  Ousmane_Kane
+    ,
+    in                 ADP    case   Gao
+    Gao                PROPN  obl    arrested
+    .
+    """)
+    assert _people_relations(doc) == {("Ousmane Kane", "part_of", "chad")}
+
+
+def test_plural_title_before_a_verb_is_not_the_named_persons():
+    # "French soldiers killed JNIM leader P": P leads JNIM and is no French soldier
+    doc = extract("""
+    France             PROPN  nsubj  confirmed
+    confirmed=confirm  VERB   ROOT
+    it                 PRON   obj    confirmed
+    .
+
+    French             ADJ    amod   soldiers
+    soldiers=soldier   NOUN   nsubj  killed
+    killed=kill        VERB   ROOT
+    JNIM               PROPN  compound leader
+    leader             NOUN   compound Ousmane_Kane
+    Ousmane_Kane       PROPN  obj    killed   ent=PER
+    .
+    """)
+    assert _people_relations(doc) == {("Ousmane Kane", "leads", "jnim")}
+
+
+def test_former_leader_and_cofounder_neither_leads_nor_belongs():
+    doc = extract("""
+    a                  DET    det    leader
+    former             ADJ    amod   leader
+    leader             NOUN   nsubj  split
+    and                CCONJ  cc     co-founder
+    co-founder         NOUN   conj   leader
+    of                 ADP    case   AQIM
+    AQIM               PROPN  nmod   co-founder
+    ,
+    Ousmane_Kane       PROPN  appos  leader   ent=PER
+    ,
+    split=split        VERB   ROOT
+    from               ADP    case   AQIM#2
+    AQIM               PROPN  obl    split
+    .
+    """)
+    assert _people_relations(doc) == {("Ousmane Kane", "split_from", "aqim")}
