@@ -57,6 +57,8 @@ _SUPPORT_VERBS = {"support", "back", "fund", "arm", "train", "assist", "protect"
                   "sponsor", "aid", "reinforce", "accompany", "bankroll", "supply"}
 _NOT_HOSTILE_VERBS = {"protect", "defend", "warn", "vote", "guard", "help", "support", "assist", "cooperate",
                       "insure", "campaign", "advocate", "testify", "rule", "appeal", "protest", "secure"}
+_LEAVING = {"withdraw", "withdrawal", "leave", "pull", "pullout", "expel", "oust", "evacuate", "evacuation", "departure",
+            "retreat", "exit", "drive", "remove", "removal", "flee"}
 _HOSTILE_VERBS = {"fight", "combat", "attack", "battle", "oppose", "target", "expel", "oust", "ambush", "confront", "clash"}
 
 
@@ -331,7 +333,7 @@ class ConflictRelations:
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
             lem = tok.lemma_.casefold()
-            subj = self._group(subjects(tok), at)
+            subj = self._group(self._subject_heads(tok), at)
             objs = self._group(objects(tok), at)
             pp = list(preps(tok))
             if lem == "merge":
@@ -426,16 +428,25 @@ class ConflictRelations:
                 for s in subj:
                     for o in partner:
                         yield s, "allied_with", o, tok, "alongside"
+            partners = [x for x in objects(tok) if is_partner(tok, x)]
+            for s in subj:
+                for o in self._partners(partners, at):
+                    yield s, "allied_with", o, tok, "alongside"  # the parser made "alongside X" an object
             if lem in _HOSTILE_VERBS and lem != "clash" and not any(w in ("alongside", "with") for w, _ in pp):
                 hostile_objs = [x for x in objects(tok) if not is_partner(tok, x)]
-                partners = [x for x in objects(tok) if is_partner(tok, x)]
-                for s in subj:
-                    for o in self._partners(partners, at):
-                        yield s, "allied_with", o, tok, "alongside"
                 for s in subj:
                     for o in self._group(hostile_objs, at):
                         if self._type(doc, o) not in ("Person",):
                             yield s, "hostile_to", o, tok, "hostile-verb"
+
+    @staticmethod
+    def _subject_heads(tok: Token) -> list[Token]:
+        """``subjects`` plus a participle the parser hung on the verb instead of the noun right before it
+        ("reports cite Russian allies retreating alongside the army": the allies retreat)."""
+        heads = subjects(tok)
+        if not heads and tok.dep_ == "acl" and tok.head.pos_ in ("VERB", "AUX") and tok.head.i < tok.i:
+            heads = [o for o in objects(tok.head) if o.i < tok.i and o.right_edge.i == tok.i - 1]
+        return heads
 
     @staticmethod
     def _successor_subject(tok: Token) -> list[Token]:
@@ -636,6 +647,9 @@ class ConflictRelations:
                 continue
             if doc[tok.i + 1].lower_ != "from":
                 continue
+            if any(s.label_ == ACTOR for s in at.get(tok.i, [])) or any(
+                    t.lemma_.casefold() in _LEAVING for t in doc[max(sent.start, tok.i - 5): tok.i]):
+                continue  # "the withdrawal of Russian forces from Mali": where they leave, not who sent them
             end = next((t.i for t in doc[tok.i + 2: sent.end] if t.pos_ in ("VERB", "AUX") or t.text in (";", "\u2014")), sent.end)
             for s in [m for t in doc[tok.i + 2: end] for m in at.get(t.i, []) if m.start == t.i]:
                 if self._type(doc, s.kb_id_) == "State":

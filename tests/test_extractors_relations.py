@@ -365,3 +365,36 @@ def test_former_leader_and_cofounder_neither_leads_nor_belongs():
     .
     """)
     assert _people_relations(doc) == {("Ousmane Kane", "split_from", "aqim")}
+
+
+def test_participle_hung_on_the_verb_takes_the_object_before_it_as_subject():
+    # "Reports cite Wagner fighters retreating alongside FAMa": the parser hung the participle on "cite"
+    doc = extract("""
+    Reports=report     NOUN   nsubj  cite
+    cite               VERB   ROOT
+    Wagner             PROPN  compound fighters
+    fighters=fighter   NOUN   obj    cite
+    retreating=retreat VERB   acl    cite
+    alongside          ADP    advmod retreating
+    FAMa               PROPN  obj    retreating
+    .
+    """)
+    assert rel_triples(doc) == {("mali-armed-forces", "allied_with", "wagner")}
+
+
+def test_forces_leaving_a_country_are_no_contingent_from_it():
+    # "troops from Chad" in a sentence naming one force makes a contingent; "the withdrawal of
+    # Russian forces from Mali" does not
+    doc = extract("""
+    FLA                PROPN  nsubj  demanded
+    demanded=demand    VERB   ROOT
+    the                DET    det    withdrawal
+    withdrawal         NOUN   obj    demanded
+    of                 ADP    case   forces
+    Russian            ADJ    amod   forces
+    forces=force       NOUN   nmod   withdrawal
+    from               ADP    case   Mali
+    Mali               PROPN  nmod   forces
+    .
+    """)
+    assert not any(p == "part_of" for _, p, _ in rel_triples(doc))
