@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from extractors.common import ACTOR, ensure_extensions, entities, mention_index, mentions
 from extractors.events import VIOLENT, is_boilerplate
 from extractors.modality import modality_of
-from extractors.syntax import is_partner, objects, phrase_tokens, preps, subjects
+from extractors.syntax import is_partner, objects, phrase_tokens, preps, resolve_pronoun, subjects
 
 __all__ = ["ExtractedRelation", "ConflictRelations", "make_conflict_relations"]
 
@@ -443,7 +443,7 @@ class ConflictRelations:
     def _subject_heads(tok: Token) -> list[Token]:
         """``subjects`` plus a participle the parser hung on the verb instead of the noun right before it
         ("reports cite Russian allies retreating alongside the army": the allies retreat)."""
-        heads = subjects(tok)
+        heads = [resolve_pronoun(h) or h if h.pos_ == "PRON" else h for h in subjects(tok)]
         if not heads and tok.dep_ == "acl" and tok.head.pos_ in ("VERB", "AUX") and tok.head.i < tok.i:
             heads = [o for o in objects(tok.head) if o.i < tok.i and o.right_edge.i == tok.i - 1]
         return heads

@@ -398,3 +398,26 @@ def test_forces_leaving_a_country_are_no_contingent_from_it():
     .
     """)
     assert not any(p == "part_of" for _, p, _ in rel_triples(doc))
+
+
+def test_pronoun_subject_of_a_reported_clause_is_the_reporter():
+    doc = extract("""
+    Russia             PROPN  nsubj  said
+    said=say           VERB   ROOT
+    it                 PRON   nsubj  arm
+    would              AUX    aux    arm
+    arm                VERB   ccomp  said
+    FAMa               PROPN  obj    arm
+    .
+    """)
+    assert rel_triples(doc) == {("russia", "supports", "mali-armed-forces")}
+
+
+def test_pronoun_subject_without_a_reporting_clause_relates_nothing():
+    doc = extract("""
+    It                 PRON   nsubj  backed
+    backed=back        VERB   ROOT
+    FAMa               PROPN  obj    backed
+    .
+    """)
+    assert rel_triples(doc) == set()
