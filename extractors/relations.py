@@ -333,7 +333,12 @@ class ConflictRelations:
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
             lem = tok.lemma_.casefold()
-            subj = self._group(self._subject_heads(tok), at)
+            heads = self._subject_heads(tok)
+            subj = self._group(heads, at)
+            if not subj:
+                # "the Takuba Task Force, the European task force that advised...": an unnamed
+                # apposition stands for the name it describes
+                subj = self._group([h.head for h in heads if h.dep_ == "appos"], at)
             objs = self._group(objects(tok), at)
             pp = list(preps(tok))
             if lem == "merge":

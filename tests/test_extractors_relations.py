@@ -421,3 +421,34 @@ def test_pronoun_subject_without_a_reporting_clause_relates_nothing():
     .
     """)
     assert rel_triples(doc) == set()
+
+
+def test_unnamed_apposition_subject_stands_for_the_name():
+    # "the Takuba Task Force, a European task force that accompanied FAMa"
+    doc = extract("""
+    the                DET    det    Takuba_Task_Force
+    Takuba_Task_Force  PROPN  ROOT
+    ,
+    a                  DET    det    force
+    European           ADJ    amod   force
+    task               NOUN   compound force
+    force              NOUN   appos  Takuba_Task_Force
+    that               PRON   nsubj  accompanied
+    accompanied=accompany VERB acl:relcl force
+    FAMa               PROPN  obj    accompanied
+    .
+    """)
+    assert rel_triples(doc) == {("takuba", "supports", "mali-armed-forces")}
+
+
+def test_apposition_fallback_needs_an_apposition():
+    # an unnamed subject that is no apposition stays unnamed
+    doc = extract("""
+    a                  DET    det    force
+    European           ADJ    amod   force
+    force              NOUN   nsubj  accompanied
+    accompanied=accompany VERB ROOT
+    FAMa               PROPN  obj    accompanied
+    .
+    """)
+    assert rel_triples(doc) == set()
