@@ -124,7 +124,7 @@ def _write(tx: neo4j.ManagedTransaction, rows: BatchRows) -> dict[str, int]:
     results: list[neo4j.Result] = []
 
     def send(query: str, params: list) -> list[neo4j.Result]:
-        sent = [tx.run(query, rows=params[i : i + _CHUNK]) for i in range(0, len(params), _CHUNK)]
+        sent = [tx.run(query, rows=_Rows(params[i : i + _CHUNK])) for i in range(0, len(params), _CHUNK)]
         results.extend(sent)
         return sent
 
@@ -146,6 +146,22 @@ def _write(tx: neo4j.ManagedTransaction, rows: BatchRows) -> dict[str, int]:
         for name in _COUNTERS:
             totals[name] += getattr(counters, name)
     return totals
+
+
+class _Rows(list):
+    """The ``$rows`` parameter: a list whose ``repr`` is its length.
+
+    Why: the driver formats every query's parameters for its debug log before
+    it knows whether debug logging is on (``" ".join(map(repr, fields))``), so
+    a batch's rows were turned into text and thrown away: 13 us per event, a
+    tenth of the client's time. With this, a debug log says ``<500 rows>``
+    instead of megabytes; the rows are packed as any list.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 def write_batch(session: neo4j.Session, rows: BatchRows) -> dict[str, int]:
