@@ -111,7 +111,7 @@ def test_a_second_batch_merges_into_the_same_nodes_and_adds_sources(graph, serve
 
 
 def test_concurrent_writers_lose_no_source_alias_or_toll(graph, server, small_records):
-    """Many batches in flight grow the same event, actor and place: every addition survives."""
+    """Many batches in flight grow the same event, statements, actor and place: every addition survives."""
     base = small_records[0]
     copies = []
     for i in range(12):
@@ -140,6 +140,13 @@ def test_concurrent_writers_lose_no_source_alias_or_toll(graph, server, small_re
         "MATCH (:Actor)-[r:AGENT_OF]->(:Event {key: $key}) RETURN count(r) AS n", key=event
     ).records[0]["n"]
     assert agents == len(set(base.events[0].agents))  # created once, merged after
+    statements = graph.execute_query(
+        "MATCH (st:Statement)-[:REPORTED_IN]->(d:Document) "
+        "WITH st, count(d) AS reports MATCH (s:Actor)-[rel]->(o:Actor) WHERE rel.key = st.key "
+        "RETURN st.key AS key, reports, size(st.sources) AS sources, count(rel) AS typed"
+    ).records
+    assert len(statements) == len(base.relations)
+    assert all((r["reports"], r["sources"], r["typed"]) == (12, 12, 1) for r in statements), [r.data() for r in statements]
 
 
 def test_seed_records_load_twice_with_equal_counts(graph, server):

@@ -47,6 +47,8 @@ __all__ = [
     "existing_events",
     "create_events",
     "merge_events",
+    "existing_statements",
+    "create_statements",
     "merge_statements",
     "EVENT_PROVENANCE",
     "STATEMENT_PROVENANCE",
@@ -371,6 +373,50 @@ def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
     )
 
 
+def _since(dates: str) -> str:
+    """The earliest of a list of ISO dates of any precision, as a Neo4j date (null when empty)."""
+    return (
+        f"CASE WHEN size({dates}) = 0 THEN null "
+        f"ELSE date(reduce(m = {dates}[0], x IN {dates} | CASE WHEN x < m THEN x ELSE m END)) END"
+    )
+
+
+def existing_statements() -> str:
+    """Which of the statement keys in ``$rows`` the graph holds already (one ``existing`` row each)."""
+    return f"{PLAN_OPTIONS}\nUNWIND $rows AS key\nMATCH (st:Statement {{key: key}})\nRETURN st.key AS existing"
+
+
+def create_statements(predicate: Predicate | str, provenance: tuple[str, ...] = STATEMENT_PROVENANCE) -> str:
+    """New statements of one predicate (keys ``existing_statements`` did not find), created outright.
+
+    The statement node, its ``SUBJECT``/``OBJECT`` links, the typed
+    relationship it owns and its ``REPORTED_IN`` sources cannot exist yet, so
+    nothing is merged and the actors at either end are not locked. A key
+    another transaction creates meanwhile fails the uniqueness constraint and
+    the loader retries the batch (see ``create_events``).
+
+    Args:
+        predicate (Predicate | str): the predicate of every row.
+        provenance (tuple[str, ...]): the ``REPORTED_IN`` properties. Defaults to
+            ``STATEMENT_PROVENANCE``.
+    """
+    rel_type = relation_type(predicate)
+    return (
+        f"{PLAN_OPTIONS}\n"
+        "UNWIND $rows AS row\n"
+        "MATCH (s:Actor {id: row.subject})\n"
+        "MATCH (o:Actor {id: row.object})\n"
+        f"WITH row, s, o, {_since('row.dates')} AS since\n"
+        "CREATE (st:Statement {key: row.key, predicate: row.predicate, subject: row.subject, object: row.object,\n"
+        "    symmetric: row.symmetric, sources: row.sources, modalities: row.modalities, dates: row.dates, since: since})\n"
+        "CREATE (st)-[:SUBJECT]->(s), (st)-[:OBJECT]->(o)\n"
+        f"CREATE (s)-[:{rel_type} {{key: row.key, sources: row.sources, modalities: row.modalities,\n"
+        "    dates: row.dates, since: since}]->(o)\n"
+        "WITH st, row\n"
+        + _reported_in("st", provenance, "CREATE")
+    )
+
+
 def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = STATEMENT_PROVENANCE) -> str:
     """Relations of one predicate: a ``Statement`` node, its sources, and the typed relationship.
 
@@ -388,10 +434,7 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
             ``STATEMENT_PROVENANCE``.
     """
     rel_type = relation_type(predicate)
-
-    def since(dates: str) -> str:
-        return f"CASE WHEN size({dates}) = 0 THEN null ELSE date(reduce(m = {dates}[0], x IN {dates} | CASE WHEN x < m THEN x ELSE m END)) END"
-
+    since = _since
     return (
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"

@@ -77,7 +77,10 @@ def ensure_schema(driver: neo4j.Driver, settings: Settings) -> None:
 
 
 def batch_queries(
-    rows: BatchRows, created_documents: set[str] | None = None, created_events: set[str] | None = None
+    rows: BatchRows,
+    created_documents: set[str] | None = None,
+    created_events: set[str] | None = None,
+    created_statements: set[str] | None = None,
 ) -> list[tuple[str, list[dict]]]:
     """The (query, rows) pairs of one transaction, in dependency order; empty lists skipped.
 
@@ -88,6 +91,8 @@ def batch_queries(
     """
     docs = {r["doc_id"] for r in rows.documents} if created_documents is None else created_documents
     events = {r["key"] for r in rows.events} if created_events is None else created_events
+    all_statements = {r["key"] for rs in rows.statements.values() for r in rs}
+    statements = all_statements if created_statements is None else created_statements
     plan = [
         (cypher.merge_documents(), rows.documents),
         (cypher.merge_actors(), rows.actors),
@@ -96,9 +101,19 @@ def batch_queries(
         (cypher.existing_events(), [r["key"] for r in rows.events]),
         (cypher.create_events(), [r for r in rows.events if r["key"] in events]),
         (cypher.merge_events(), [r for r in rows.events if r["key"] not in events]),
-        *((cypher.merge_statements(p), r) for p, r in sorted(rows.statements.items())),
+        (cypher.existing_statements(), [r["key"] for rs in rows.statements.values() for r in rs]),
+        *_split_statements(rows, statements),
     ]
     return [(query, params) for query, params in plan if params]
+
+
+def _split_statements(rows: BatchRows, new: set[str]) -> list[tuple[str, list[dict]]]:
+    """Per predicate, the statements the graph lacks are created; the others merged."""
+    plan = []
+    for predicate, params in sorted(rows.statements.items()):
+        plan.append((cypher.create_statements(predicate), [r for r in params if r["key"] in new]))
+        plan.append((cypher.merge_statements(predicate), [r for r in params if r["key"] not in new]))
+    return plan
 
 
 def _split_mentions(rows: BatchRows, created: set[str]) -> list[tuple[str, list[dict]]]:
@@ -116,8 +131,9 @@ def _write(tx: neo4j.ManagedTransaction, rows: BatchRows) -> dict[str, int]:
     ``tx.run`` returns once the server has accepted a query, not once it has
     run it, so the client packs the next query's rows while the server is
     still writing the previous one. The transaction waits on the server twice:
-    for the documents it created (their mentions are new) and for the events
-    the graph holds already (the others are created with all their links).
+    for the documents it created (their mentions are new), and for the events
+    and statements the graph holds already (the others are created with all
+    their links).
     The server runs the queries in order, in the one transaction; a failure in
     any fails the whole batch.
     """
@@ -138,8 +154,11 @@ def _write(tx: neo4j.ManagedTransaction, rows: BatchRows) -> dict[str, int]:
     existing = {r["existing"] for result in found for r in result}
     send(cypher.create_events(), [r for r in rows.events if r["key"] not in existing])
     send(cypher.merge_events(), [r for r in rows.events if r["key"] in existing])
-    for predicate, params in sorted(rows.statements.items()):
-        send(cypher.merge_statements(predicate), params)
+    keys = [r["key"] for params in rows.statements.values() for r in params]
+    found = send(cypher.existing_statements(), keys)
+    existing = {r["existing"] for result in found for r in result}
+    for query, params in _split_statements(rows, {k for k in keys if k not in existing}):
+        send(query, params)
     totals = dict.fromkeys(_COUNTERS, 0)
     for result in results:
         counters = result.consume().counters
