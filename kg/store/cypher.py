@@ -249,6 +249,31 @@ def _map_fields(source: str, fields: tuple[str, ...]) -> str:
     return ", ".join(f"{name}: {source}.{name}" for name in fields)
 
 
+def _props(values: tuple[tuple[str, str], ...]) -> str:
+    """``name: expression, ...``: the inside of a property map."""
+    return ", ".join(f"{name}: {expr}" for name, expr in values)
+
+
+def _assign(var: str, values: tuple[tuple[str, str], ...]) -> str:
+    """``var.name = expression, ...``: the same properties as a ``SET`` list."""
+    return ", ".join(f"{var}.{name} = {expr}" for name, expr in values)
+
+
+_EVENT_NODE = (
+    ("type", "row.type"), ("date", "row.date"), ("date_precision", "row.date_precision"),
+    ("date_from", "date(row.date_from)"), ("date_to", "date(row.date_to)"), ("fatalities", "row.fatalities"),
+    ("sources", "row.sources"), ("modalities", "row.modalities"),
+)
+"""A new event's properties (``create_events`` and ``merge_events`` ``ON CREATE``)."""
+
+_STATEMENT_NODE = (
+    ("predicate", "row.predicate"), ("subject", "row.subject"), ("object", "row.object"),
+    ("symmetric", "row.symmetric"), ("sources", "row.sources"), ("modalities", "row.modalities"),
+    ("dates", "row.dates"),
+)
+"""A new statement's properties besides ``key`` and ``since``."""
+
+
 def _check_names(fields: tuple[str, ...]) -> None:
     for name in fields:
         if not name.isidentifier():
@@ -329,9 +354,7 @@ def create_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
     return (
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
-        "CREATE (e:Event {key: row.key, type: row.type, date: row.date, date_precision: row.date_precision,\n"
-        "    date_from: date(row.date_from), date_to: date(row.date_to), fatalities: row.fatalities,\n"
-        "    sources: row.sources, modalities: row.modalities})\n"
+        f"CREATE (e:Event {{key: row.key, {_props(_EVENT_NODE)}}})\n"
         "WITH e, row\n"
         + _event_links("CREATE", provenance)
     )
@@ -355,9 +378,7 @@ def merge_events(provenance: tuple[str, ...] = EVENT_PROVENANCE) -> str:
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (e:Event {key: row.key})\n"
-        "ON CREATE SET e.type = row.type, e.date = row.date, e.date_precision = row.date_precision,\n"
-        "    e.date_from = date(row.date_from), e.date_to = date(row.date_to), e.fatalities = row.fatalities,\n"
-        f"    e.sources = row.sources, e.modalities = row.modalities, e.{NEW} = true\n"
+        f"ON CREATE SET {_assign('e', _EVENT_NODE)}, e.{NEW} = true\n"
         "WITH e, row\n"
         + _locked_update(
             "e",
@@ -407,8 +428,7 @@ def create_statements(predicate: Predicate | str, provenance: tuple[str, ...] = 
         "MATCH (s:Actor {id: row.subject})\n"
         "MATCH (o:Actor {id: row.object})\n"
         f"WITH row, s, o, {_since('row.dates')} AS since\n"
-        "CREATE (st:Statement {key: row.key, predicate: row.predicate, subject: row.subject, object: row.object,\n"
-        "    symmetric: row.symmetric, sources: row.sources, modalities: row.modalities, dates: row.dates, since: since})\n"
+        f"CREATE (st:Statement {{key: row.key, {_props(_STATEMENT_NODE)}, since: since}})\n"
         "CREATE (st)-[:SUBJECT]->(s), (st)-[:OBJECT]->(o)\n"
         f"CREATE (s)-[:{rel_type} {{key: row.key, sources: row.sources, modalities: row.modalities,\n"
         "    dates: row.dates, since: since}]->(o)\n"
@@ -439,9 +459,7 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (st:Statement {key: row.key})\n"
-        "ON CREATE SET st.predicate = row.predicate, st.subject = row.subject,\n"
-        "    st.object = row.object, st.symmetric = row.symmetric, st.sources = row.sources,\n"
-        f"    st.modalities = row.modalities, st.dates = row.dates, st.since = {since('row.dates')}, st.{NEW} = true\n"
+        f"ON CREATE SET {_assign('st', _STATEMENT_NODE)}, st.since = {since('row.dates')}, st.{NEW} = true\n"
         "WITH st, row\n"
         + _locked_update(
             "st",
