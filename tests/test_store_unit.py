@@ -273,3 +273,17 @@ def test_mention_rows_keep_offsets_and_leave_out_empty_ones(small_records):
     jnim, fama = rows.actor_mentions[0], rows.actor_mentions[1]
     assert (jnim["count"], jnim["starts"], jnim["ends"], jnim["surface"]) == (2, [0, 78], [4, 82], ["JNIM"])
     assert (fama["count"], fama["starts"], fama["ends"], fama["surface"]) == (0, None, None, None)
+
+
+def test_load_records_needs_a_writer(small_records):
+    with pytest.raises(ValueError, match="writers"):
+        kg.store.load_records(small_records, uri="bolt://127.0.0.1:1", password="x", writers=0)
+
+
+def test_rows_parameter_is_a_list_whose_repr_is_its_length():
+    """The driver formats parameters for its debug log even when it is off: keep that cheap."""
+    from kg.store.loader import _Rows
+
+    rows = _Rows([{"id": "a"}, {"id": "b"}])
+    assert rows == [{"id": "a"}, {"id": "b"}] and isinstance(rows, list)
+    assert repr(rows) == "<2 rows>"
