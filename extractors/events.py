@@ -269,7 +269,10 @@ class ConflictEvents:
         obj = self._object_tokens(trig)
         obj_lemmas = {t.lemma_.casefold() for t in obj} | {t.lower_ for t in obj}
         if "object" in needs and not obj_lemmas & set(needs["object"]):
-            return False
+            # "the operation ended": used without an object, the verb's subject is what ends
+            subj = [t for x in subjects(tok) for t in phrase_tokens(x)] if needs.get("or_subject") and not obj else []
+            if not {t.lemma_.casefold() for t in subj} & set(needs["object"]):
+                return False
         if "not_object" in needs and obj_lemmas & set(needs["not_object"]):
             return False
         if needs.get("object_actor") and not any(t.i in actor_at for t in obj):
@@ -336,8 +339,8 @@ class ConflictEvents:
                         continue
                     if _is_date_phrase(x):
                         continue  # "on 14 November": a date, not a target or a place
-                    if word in _TARGET_PREPS or (word == "of" and trig.kind == "phrase"):
-                        targets.append(x)
+                    if word in _TARGET_PREPS or (word == "of" and trig.kind == "phrase") or (word == "from" and trig.type == "coup"):
+                        targets.append(x)  # "seized power from President X": the one overthrown
                     elif word in _LOC_PREPS or (word == "from" and trig.type == "withdrawal") or (word == "to" and trig.type in ("deployment", "withdrawal")):
                         locs.append(x)
                     elif word == "by" and not agents:

@@ -377,3 +377,60 @@ def test_alongside_misread_by_the_parser_still_makes_a_co_agent():
     """)
     assert facts(doc) == [("armed_clash", ["mali-armed-forces", "wagner"], [], None)]
     assert [(r.subject, r.predicate, r.object) for r in doc._.kg_relations] == [("mali-armed-forces", "allied_with", "wagner")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("""
+        MINUSMA          PROPN  nmod:poss mission
+        's               PART   case   MINUSMA
+        mission          NOUN   nsubj  ended
+        ended=end        VERB   ROOT
+        in               ADP    case   Gao
+        Gao              PROPN  obl    ended
+        .
+        """, [("withdrawal", ["minusma"])]),
+        ("""
+        Talks=talk       NOUN   nsubj  ended
+        with             ADP    case   JNIM
+        JNIM             PROPN  nmod   Talks
+        ended=end        VERB   ROOT
+        in               ADP    case   Gao
+        Gao              PROPN  obl    ended
+        .
+        """, []),
+    ],
+    ids=["a-mission-that-ends-is-a-withdrawal", "talks-that-end-are-not"],
+)
+def test_end_without_an_object_reads_its_subject(spec, expected):
+    assert [(e.type, e.agents) for e in extract(spec)._.kg_events] == expected
+
+
+def test_seizing_power_from_someone_makes_them_the_target_of_the_coup():
+    doc = extract("""
+    Soldiers=soldier NOUN   nsubj  seized
+    seized=seize     VERB   ROOT
+    power            NOUN   obj    seized
+    from             ADP    case   Mohamed_Bazoum
+    President        PROPN  compound Mohamed_Bazoum
+    Mohamed_Bazoum   PROPN  obl    seized  ent=PER
+    in               ADP    case   Niamey
+    Niamey           PROPN  obl    seized
+    .
+    """)
+    [ev] = doc._.kg_events
+    assert ev.type == "coup" and ev.location == "place-niamey"
+    assert len(ev.targets) == 1 and "bazoum" in ev.targets[0]
+
+
+def test_leaving_from_a_place_is_still_its_location_not_a_target():
+    doc = extract("""
+    French           ADJ    amod   troops
+    troops=troop     NOUN   nsubj  withdrew
+    withdrew=withdraw VERB  ROOT
+    from             ADP    case   Gao
+    Gao              PROPN  obl    withdrew
+    .
+    """)
+    assert [(e.type, e.targets, e.location) for e in doc._.kg_events] == [("withdrawal", [], "place-gao")]
