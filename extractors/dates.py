@@ -120,6 +120,37 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
         if new_ctx is not None:
             para_ctx = doc_ctx = new_ctx
         out.append(DateMention(s, e, value, relative, m.group(0)))
+    return _merge_ranges(text, out)
+
+
+_RANGE_GAP = re.compile(r"\s+(?:and|to|until|till|through)\s+$", re.I)
+
+
+def _merge_ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """ "between May and July of 2012" is one span of time: dated at what both ends share (``2012``).
+
+    Ends in different years share nothing and the range is left out; "from ... to ..." is not
+    merged (what starts then is dated by its start).
+    """
+    out: list[DateMention] = []
+    i = 0
+    while i < len(mentions):
+        a = mentions[i]
+        b = mentions[i + 1] if i + 1 < len(mentions) else None
+        opens = a.text.lower().startswith("between ") or text[max(0, a.start_char - 8):a.start_char].lower().endswith("between ")
+        if b is not None and opens and _RANGE_GAP.match(text[a.end_char:b.start_char]) and text[a.end_char:b.start_char].strip():
+            shared: list[str] = []
+            for x, y in zip(a.value.split("-"), b.value.split("-")):
+                if x != y:
+                    break
+                shared.append(x)
+            if shared:
+                out.append(DateMention(a.start_char, b.end_char, "-".join(shared), a.relative or b.relative,
+                                       text[a.start_char:b.end_char]))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
     return out
 
 
@@ -149,8 +180,12 @@ def _resolve(kind, m, ctx, pub, text, end):
         if kind == "m" and g[0].lower() == "may" and not text[m.start():m.start() + 8].lower().startswith(("in ", "of ", "between ", "since ", "until ", "by ", "during ", "last ", "early ", "late ", "mid", "next ", "till ", "before ", "after ", "through")):
             return None, False, None
         ahead = re.match(rf"[\s\w,]{{0,30}}?\b{_YEAR}\b", text[end:end + 40])
+        # "March 23 until March 31, 2022", "3 to 9 May 2024": the range's year is written once, at its end
+        span_end = re.match(rf"\s*(?:and|to|until|till|through|-|\u2013)\s*(?:{_MONTH_RE}\s+)?{_DAY}(?:\s+{_MONTH_RE})?,?\s+{_YEAR}\b", text[end:end + 40])
         if ahead and kind == "m":
             y = int(ahead.group(1))
+        elif span_end and kind in ("md", "dm"):
+            y = int(span_end.group(span_end.lastindex))
         elif ctx is not None:
             y = ctx[0]
         else:

@@ -56,8 +56,6 @@ def test_non_dates_are_left_out(text):
          [("2012", "2012", False), ("The following year", "2013", True)]),
         ("Rebels rose in 2012. That January they took Menaka.",
          [("2012", "2012", False), ("That January", "2012-01", True)]),
-        ("Between May and June 2021 attacks rose.",
-         [("Between May", "2021-05", True), ("June 2021", "2021-06", False)]),
     ],
 )
 def test_partial_dates_are_resolved_from_the_latest_fuller_date(text, expected):
@@ -131,3 +129,23 @@ def test_an_event_is_never_dated_from_another_sentence():
 )
 def test_may_the_month_after_a_preposition_but_not_the_modal(text, expected):
     assert [d.value for d in find_dates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Between May and June 2021 attacks rose.", [("Between May and June 2021", "2021")]),
+        ("Raids hit Gao between July 3 and July 9, 2022.", [("July 3 and July 9, 2022", "2022-07")]),
+        ("Camps were shelled between 2012 and 2015.", []),  # the ends share nothing: no date
+        # "from ... until ...": not merged, the start keeps the year written at the end
+        ("The army ran the operation from March 23 until March 31, 2022.",
+         [("March 23", "2022-03-23"), ("March 31, 2022", "2022-03-31")]),
+    ],
+)
+def test_a_between_range_is_dated_at_what_its_ends_share(text, expected):
+    assert [(d.text, d.value) for d in find_dates(text)] == expected
+
+
+def test_a_day_without_a_year_takes_none_from_a_later_unrelated_year():
+    assert [d.value for d in find_dates("On May 5 the town fell, as it had in 2012.")] == ["2012"]
+
