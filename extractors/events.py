@@ -476,7 +476,8 @@ class ConflictEvents:
 
     @staticmethod
     def _date(doc: Doc, sent: Span, tok: Token) -> str | None:
-        dates = [d for d in (doc._.kg_dates or []) if sent.start_char <= d.start_char < sent.end_char]
+        dates = [d for d in (doc._.kg_dates or []) if sent.start_char <= d.start_char < sent.end_char
+                 and not _names_a_thing(doc, d)]
         if not dates:
             return None
         return min(dates, key=lambda d: abs(d.start_char - tok.idx)).value
@@ -510,6 +511,19 @@ class ConflictEvents:
 
 
 _MONTH_WORDS = MONTH_AND_DAY_NAMES | {"week", "month", "year", "day"}
+
+
+_DETERMINERS = {"the", "a", "an", "all", "its", "their", "his", "her", "this", "that"}
+
+
+def _names_a_thing(doc: Doc, date) -> bool:
+    """ "the 2015 Algiers Accord": a year inside a name says which thing, not when the event happened."""
+    span = doc.char_span(date.start_char, date.end_char, alignment_mode="expand")
+    if span is None or span.start == 0 or span.end >= len(doc):
+        return False
+    before, after = doc[span.start - 1], doc[span.end]
+    return (before.lower_ in _DETERMINERS and after.pos_ == "PROPN" and after.text[:1].isupper()
+            and after.lower_ not in MONTH_AND_DAY_NAMES)
 
 
 def _is_date_phrase(tok: Token) -> bool:

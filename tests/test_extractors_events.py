@@ -434,3 +434,42 @@ def test_leaving_from_a_place_is_still_its_location_not_a_target():
     .
     """)
     assert [(e.type, e.targets, e.location) for e in doc._.kg_events] == [("withdrawal", [], "place-gao")]
+
+
+TERMINATED_ACCORD = """
+Mali             PROPN  nsubj    terminated
+terminated=terminate VERB ROOT
+the              DET    det      Accord
+2015             NUM    nummod   Accord
+Algiers          PROPN  compound Accord
+Accord=accord    PROPN  obj      terminated
+{when}
+.
+"""
+
+
+@pytest.mark.parametrize(
+    ("when", "date"),
+    [
+        ("on ADP case 26_January_2024\n26_January_2024 PROPN obl terminated", "2024-01-26"),
+        ("# no other date", None),  # the year in the name is no date of the event
+    ],
+    ids=["the-date-of-the-act", "only-the-year-of-the-name"],
+)
+def test_a_year_inside_a_name_does_not_date_the_event(when, date):
+    doc = extract(TERMINATED_ACCORD.format(when=when))
+    assert [(e.type, e.date) for e in doc._.kg_events] == [("withdrawal", date)]
+
+
+def test_a_year_before_a_common_noun_still_dates_the_event():
+    doc = extract("""
+    JNIM             PROPN  nsubj  claimed
+    claimed=claim    VERB   ROOT
+    the              DET    det    attack
+    2019             NUM    nummod attack
+    attack           NOUN   obj    claimed
+    on               ADP    case   Boulkessi
+    Boulkessi        PROPN  nmod   attack
+    .
+    """)
+    assert [(e.type, e.date) for e in doc._.kg_events] == [("attack", "2019")]
