@@ -473,3 +473,24 @@ def test_a_year_before_a_common_noun_still_dates_the_event():
     .
     """)
     assert [(e.type, e.date) for e in doc._.kg_events] == [("attack", "2019")]
+
+
+@pytest.mark.parametrize(
+    ("obj", "types"),
+    [
+        ("troops=troop NOUN obj reduced", ["withdrawal"]),
+        ("tensions=tension NOUN obj reduced", []),
+    ],
+    ids=["reducing-troops-is-a-withdrawal", "reducing-tensions-is-not"],
+)
+def test_reduce_is_a_withdrawal_only_of_forces(obj, types):
+    doc = extract(f"""
+    France           PROPN  nsubj  reduced
+    reduced=reduce   VERB   ROOT
+    its              PRON   nmod:poss {obj.split()[0].split('=')[0]}
+    {obj}
+    in               ADP    case   Mali
+    Mali             PROPN  obl    reduced
+    .
+    """)
+    assert [e.type for e in doc._.kg_events] == types
