@@ -373,6 +373,15 @@ class ConflictEvents:
                         locs.append(x)
                     elif word in _TARGET_PREPS:
                         targets.append(x)
+            elif trig.type != "protest" and (noun is tok and tok.dep_ in ("pobj", "obl") and head.pos_ == "VERB" and not is_passive(head)
+                  and any(c.dep_ == "case" and c.lower_ in ("in", "during") for c in tok.children)
+                  or tok.dep_ == "pobj" and head.lower_ in ("in", "during") and head.head.pos_ == "VERB"):
+                # "killed 37 civilians in a village attack": the verb's subject and object take part
+                # ("withdrew in protest" is a motive, not a protest by the one withdrawing)
+                verb = head if tok.dep_ == "obl" else head.head
+                if not is_passive(verb):
+                    agents += subjects(verb)
+                    targets += objects(verb)
             elif tok.dep_ in ("pobj", "obl", "nmod") and head.lemma_ in ("responsibility", "credit"):
                 claim = head.head if head.dep_ in OBJ else head
                 agents += subjects(claim)

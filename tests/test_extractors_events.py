@@ -494,3 +494,37 @@ def test_reduce_is_a_withdrawal_only_of_forces(obj, types):
     .
     """)
     assert [e.type for e in doc._.kg_events] == types
+
+
+IN_AN_ATTACK = """
+JNIM             PROPN  nsubj  killed
+killed=kill      VERB   ROOT
+ten              NUM    nummod soldiers
+soldiers=soldier NOUN   obj    killed
+in               ADP    case   {noun}
+a                DET    det    {noun}
+village          NOUN   compound {noun}
+{noun}           NOUN   obl    killed
+near             ADP    case   Boni
+Boni             PROPN  obl    killed
+.
+"""
+
+
+def test_an_attack_named_in_a_phrase_of_the_verb_takes_the_verb_s_subject():
+    doc = extract(IN_AN_ATTACK.format(noun="attack"))
+    assert ("attack", ["jnim"]) in [(e.type, e.agents) for e in doc._.kg_events]
+
+
+def test_withdrawing_in_protest_is_no_protest_by_the_one_withdrawing():
+    doc = extract("""
+    Mali             PROPN  nsubj  withdrew
+    withdrew=withdraw VERB  ROOT
+    from             ADP    case   G5_Sahel
+    the              DET    det    G5_Sahel
+    G5_Sahel         PROPN  obl    withdrew
+    in               ADP    case   protest
+    protest          NOUN   obl    withdrew
+    .
+    """)
+    assert "protest" not in [e.type for e in doc._.kg_events]
