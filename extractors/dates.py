@@ -31,6 +31,8 @@ _MONTH_RE = r"(January|February|March|April|May|June|July|August|September|Octob
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"((?:19|20)\d{2})"
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_NUMBERS = {w: i for i, w in enumerate(["a", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], 1)}
+_NUMBERS["one"] = 1
 #: Full month and weekday names, lower-cased: a word that names a time, not a participant or a place.
 MONTH_AND_DAY_NAMES = frozenset(m.lower() for m in calendar.month_name if m) | frozenset(_WEEKDAYS)
 
@@ -46,6 +48,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(yesterday|today|this week|last week|this month|last month|this year|last year|earlier this year|earlier this month)\b", re.I), "rel"),
     (re.compile(r"\b(a|one|two|three|several)\s+(month|year|week)s?\s+(earlier|later|before|after)\b", re.I), "shift"),
     (re.compile(r"\b(?:the\s+)?(following|next|previous|preceding)\s+(year|month)\b", re.I), "shift2"),
+    (re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+days?\s+(earlier|later)\b", re.I), "days"),
+    (re.compile(r"\bthe\s+(following|next|previous|preceding)\s+day\b", re.I), "days2"),
     (re.compile(rf"\b(?i:in|on|since|until|till|by|during|from|of|between|early|late|mid|that|last|next|this|before|after|through|throughout)\s+(?i:early\s+|late\s+|mid-?)?{_MONTH_RE}\b(?!\s*,?\s*\d)"), "m"),
     (re.compile(r"(?<![\d,.$])\b((?:19|20)\d{2})(?:s)?\b(?!,\d|\d|\s*(?:people|fighters|soldiers|troops|civilians|members|km|kilometres|kilometers|dead|hostages))"), "y"),
 ]
@@ -113,7 +117,8 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
         para = text.rfind("\n", 0, s)
         if para != last_para:
             last_para, para_ctx = para, None
-        ctx = para_ctx or doc_ctx or pub
+        # "two days later" counts from a date the text gave, never from the publication date
+        ctx = para_ctx or doc_ctx or (pub if kind not in ("days", "days2") else None)
         value, relative, new_ctx = _resolve(kind, m, ctx, pub, text, e)
         if value is None:
             continue
@@ -221,6 +226,18 @@ def _resolve(kind, m, ctx, pub, text, end):
         if phrase == "last year":
             return _iso(y - 1), True, None
         return None, False, None
+    if kind in ("days", "days2"):
+        # "two days later", "the following day": counted from the latest day-precise date of the text
+        if ctx is None or ctx[1] is None or ctx[2] is None:
+            return None, False, None
+        if kind == "days":
+            word = g[0].lower()
+            n = int(word) if word.isdigit() else _NUMBERS[word]
+            sign = -1 if g[1].lower() == "earlier" else 1
+        else:
+            n, sign = 1, (-1 if g[0].lower() in ("previous", "preceding") else 1)
+        day = dt.date(*ctx) + dt.timedelta(days=sign * n)
+        return day.isoformat(), True, None
     if kind in ("shift", "shift2"):
         if ctx is None:
             return None, False, None

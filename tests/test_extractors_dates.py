@@ -149,3 +149,17 @@ def test_a_between_range_is_dated_at_what_its_ends_share(text, expected):
 def test_a_day_without_a_year_takes_none_from_a_later_unrelated_year():
     assert [d.value for d in find_dates("On May 5 the town fell, as it had in 2012.")] == ["2012"]
 
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rebels took Gao on 3 May 2024. Two days later the army returned.", ["2024-05-03", "2024-05-05"]),
+        ("Talks began on March 31, 2024. The following day they failed.", ["2024-03-31", "2024-04-01"]),
+        ("Talks began on 1 March 2024. A day earlier, JNIM struck.", ["2024-03-01", "2024-02-29"]),
+        ("Rebels rose in May 2024. Two days later the army came.", ["2024-05"]),  # no day to count from
+        ("The previous day, gunmen struck Gao.", []),  # not counted from the publication date
+    ],
+)
+def test_days_later_or_earlier_count_from_the_latest_day(text, expected):
+    assert [d.value for d in find_dates(text, "2024-06-01")] == expected
