@@ -255,11 +255,13 @@ def read_uner(path: Path) -> dict[str, tuple[list[str], list[str]]]:
     return result
 
 
-def _group(sentences: list[Sentence], size: int) -> list[list[Sentence]]:
-    """Consecutive sentences of one document, at most ``size`` per group."""
+def _group(sentences: list[Sentence], size: int | None = None) -> list[list[Sentence]]:
+    """Consecutive sentences of one document: at most ``size`` per group, or (no size) a paragraph each."""
     groups: list[list[Sentence]] = []
     for sent in sentences:
-        if groups and groups[-1][0].doc_id == sent.doc_id and len(groups[-1]) < size:
+        if groups and groups[-1][0].doc_id == sent.doc_id and (
+            len(groups[-1]) < size if size is not None else not sent.new_par
+        ):
             groups[-1].append(sent)
         else:
             groups.append([sent])
@@ -268,13 +270,7 @@ def _group(sentences: list[Sentence], size: int) -> list[list[Sentence]]:
 
 def _paragraphs(sentences: list[Sentence]) -> list[list[Sentence]]:
     """Sentences grouped by paragraph (``# newpar``, or a new document)."""
-    groups: list[list[Sentence]] = []
-    for sent in sentences:
-        if groups and not sent.new_par and groups[-1][0].doc_id == sent.doc_id:
-            groups[-1].append(sent)
-        else:
-            groups.append([sent])
-    return groups
+    return _group(sentences)
 
 
 def _syntax_doc(vocab, group: list[Sentence]):

@@ -243,12 +243,6 @@ def create_mentions(label: str) -> str:
     return _mentions(label, "CREATE")
 
 
-def _map_fields(source: str, fields: tuple[str, ...]) -> str:
-    """``f: source.f`` for each field, the inside of a property map."""
-    _check_names(fields)
-    return ", ".join(f"{name}: {source}.{name}" for name in fields)
-
-
 def _props(values: tuple[tuple[str, str], ...]) -> str:
     """``name: expression, ...``: the inside of a property map."""
     return ", ".join(f"{name}: {expr}" for name, expr in values)
@@ -259,6 +253,24 @@ def _assign(var: str, values: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f"{var}.{name} = {expr}" for name, expr in values)
 
 
+def _from(source: str, fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each field taken from ``source``: names from the models, never from data."""
+    for name in fields:
+        if not name.isidentifier():
+            raise ValueError(f"not a property name: {name!r}")
+    return tuple((name, f"{source}.{name}") for name in fields)
+
+
+def _map_fields(source: str, fields: tuple[str, ...]) -> str:
+    """``f: source.f`` for each field, the inside of a property map."""
+    return _props(_from(source, fields))
+
+
+def _set_fields(var: str, source: str, fields: tuple[str, ...]) -> str:
+    """``var.f = source.f`` for each field."""
+    return _assign(var, _from(source, fields))
+
+
 _EVENT_NODE = (
     ("type", "row.type"), ("date", "row.date"), ("date_precision", "row.date_precision"),
     ("date_from", "date(row.date_from)"), ("date_to", "date(row.date_to)"), ("fatalities", "row.fatalities"),
@@ -267,23 +279,9 @@ _EVENT_NODE = (
 """A new event's properties (``create_events`` and ``merge_events`` ``ON CREATE``)."""
 
 _STATEMENT_NODE = (
-    ("predicate", "row.predicate"), ("subject", "row.subject"), ("object", "row.object"),
-    ("symmetric", "row.symmetric"), ("sources", "row.sources"), ("modalities", "row.modalities"),
-    ("dates", "row.dates"),
+    *_from("row", ("predicate", "subject", "object", "symmetric", "sources", "modalities", "dates")),
 )
 """A new statement's properties besides ``key`` and ``since``."""
-
-
-def _check_names(fields: tuple[str, ...]) -> None:
-    for name in fields:
-        if not name.isidentifier():
-            raise ValueError(f"not a property name: {name!r}")
-
-
-def _set_fields(var: str, source: str, fields: tuple[str, ...]) -> str:
-    """``var.f = source.f`` for each field: names from the models, never from data."""
-    _check_names(fields)
-    return ", ".join(f"{var}.{name} = {source}.{name}" for name in fields)
 
 
 def _reported_in(var: str, fields: tuple[str, ...], verb: str = "MERGE") -> str:
@@ -454,12 +452,11 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
             ``STATEMENT_PROVENANCE``.
     """
     rel_type = relation_type(predicate)
-    since = _since
     return (
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
         "MERGE (st:Statement {key: row.key})\n"
-        f"ON CREATE SET {_assign('st', _STATEMENT_NODE)}, st.since = {since('row.dates')}, st.{NEW} = true\n"
+        f"ON CREATE SET {_assign('st', _STATEMENT_NODE)}, st.since = {_since('row.dates')}, st.{NEW} = true\n"
         "WITH st, row\n"
         + _locked_update(
             "st",
@@ -468,7 +465,7 @@ def merge_statements(predicate: Predicate | str, provenance: tuple[str, ...] = S
             f"{_grow('st', 'sources', 'row.sources')},\n"
             f"      {_grow('st', 'modalities', 'row.modalities')},\n"
             f"      {_grow('st', 'dates', 'row.dates')}\n"
-            f"  SET st.since = {since('st.dates')}",
+            f"  SET st.since = {_since('st.dates')}",
         )
         + "WITH st, row\n"
         "MATCH (s:Actor {id: row.subject})\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 
@@ -76,6 +76,39 @@ def ensure_schema(driver: neo4j.Driver, settings: Settings) -> None:
             session.run("CALL db.awaitIndexes(300)").consume()
 
 
+def _plan(rows: BatchRows) -> Generator[tuple[str, list], list, None]:
+    """The queries of one transaction, in dependency order: the one plan ``_write`` runs.
+
+    Yields ``(query, params)`` and receives the results of each (a list, one
+    result per chunk of rows sent; empty when the params were). Nodes come first; what the graph lacks is decided
+    from the answers of three queries: the documents ``merge_documents``
+    created (their mentions are new), and the events and statements
+    ``existing_events`` / ``existing_statements`` found (the others are created
+    with all their links). The answers are read only when needed, so the
+    queries in between are already on their way.
+    """
+    documents = yield cypher.merge_documents(), rows.documents
+    yield cypher.merge_actors(), rows.actors
+    yield cypher.merge_places(), rows.places
+    created = _column(documents, "created")
+    for label, mentions in (("Actor", rows.actor_mentions), ("Place", rows.place_mentions)):
+        yield cypher.create_mentions(label), [m for m in mentions if m["doc_id"] in created]
+        yield cypher.merge_mentions(label), [m for m in mentions if m["doc_id"] not in created]
+    existing = _column((yield cypher.existing_events(), [r["key"] for r in rows.events]), "existing")
+    yield cypher.create_events(), [r for r in rows.events if r["key"] not in existing]
+    yield cypher.merge_events(), [r for r in rows.events if r["key"] in existing]
+    keys = [r["key"] for params in rows.statements.values() for r in params]
+    existing = _column((yield cypher.existing_statements(), keys), "existing")
+    for predicate, params in sorted(rows.statements.items()):
+        yield cypher.create_statements(predicate), [r for r in params if r["key"] not in existing]
+        yield cypher.merge_statements(predicate), [r for r in params if r["key"] in existing]
+
+
+def _column(results: list, name: str) -> set[str]:
+    """The values of one returned column across a query's results."""
+    return {record[name] for result in results for record in result}
+
+
 def batch_queries(
     rows: BatchRows,
     created_documents: set[str] | None = None,
@@ -84,81 +117,49 @@ def batch_queries(
 ) -> list[tuple[str, list[dict]]]:
     """The (query, rows) pairs of one transaction, in dependency order; empty lists skipped.
 
-    Which documents and events the transaction creates is known only as it
-    runs (``_write`` asks the server); given those sets, this is the exact
-    plan, and without them the plan of a load into an empty graph (every
-    document and event new), the one the benchmark measures.
+    Which documents, events and statements the transaction creates is known
+    only as it runs (``_write`` asks the server); given those sets, this is the
+    exact plan, and without them the plan of a load into an empty graph (every
+    document, event and statement new), the one the benchmark measures.
     """
-    docs = {r["doc_id"] for r in rows.documents} if created_documents is None else created_documents
-    events = {r["key"] for r in rows.events} if created_events is None else created_events
-    all_statements = {r["key"] for rs in rows.statements.values() for r in rs}
-    statements = all_statements if created_statements is None else created_statements
-    plan = [
-        (cypher.merge_documents(), rows.documents),
-        (cypher.merge_actors(), rows.actors),
-        (cypher.merge_places(), rows.places),
-        *_split_mentions(rows, docs),
-        (cypher.existing_events(), [r["key"] for r in rows.events]),
-        (cypher.create_events(), [r for r in rows.events if r["key"] in events]),
-        (cypher.merge_events(), [r for r in rows.events if r["key"] not in events]),
-        (cypher.existing_statements(), [r["key"] for rs in rows.statements.values() for r in rs]),
-        *_split_statements(rows, statements),
-    ]
-    return [(query, params) for query, params in plan if params]
-
-
-def _split_statements(rows: BatchRows, new: set[str]) -> list[tuple[str, list[dict]]]:
-    """Per predicate, the statements the graph lacks are created; the others merged."""
-    plan = []
-    for predicate, params in sorted(rows.statements.items()):
-        plan.append((cypher.create_statements(predicate), [r for r in params if r["key"] in new]))
-        plan.append((cypher.merge_statements(predicate), [r for r in params if r["key"] not in new]))
-    return plan
-
-
-def _split_mentions(rows: BatchRows, created: set[str]) -> list[tuple[str, list[dict]]]:
-    """Mentions of documents created in this transaction are created; the others merged."""
-    plan = []
-    for label, mentions in (("Actor", rows.actor_mentions), ("Place", rows.place_mentions)):
-        plan.append((cypher.create_mentions(label), [m for m in mentions if m["doc_id"] in created]))
-        plan.append((cypher.merge_mentions(label), [m for m in mentions if m["doc_id"] not in created]))
-    return plan
+    answers = {
+        cypher.merge_documents(): lambda params: [
+            {"created": r["doc_id"]} for r in params if created_documents is None or r["doc_id"] in created_documents
+        ],
+        cypher.existing_events(): lambda keys: [
+            {"existing": k} for k in keys if created_events is not None and k not in created_events
+        ],
+        cypher.existing_statements(): lambda keys: [
+            {"existing": k} for k in keys if created_statements is not None and k not in created_statements
+        ],
+    }
+    plan, steps, answer = [], _plan(rows), None
+    while True:
+        try:
+            query, params = steps.send(answer)
+        except StopIteration:
+            return [(q, p) for q, p in plan if p]
+        plan.append((query, params))
+        answer = [answers[query](params)] if query in answers and params else []
 
 
 def _write(tx: neo4j.ManagedTransaction, rows: BatchRows) -> dict[str, int]:
-    """Write one batch: nodes first, then their links, created or merged as the nodes were.
+    """Write one batch as ``_plan`` says: nodes first, then their links, created or merged.
 
     ``tx.run`` returns once the server has accepted a query, not once it has
     run it, so the client packs the next query's rows while the server is
-    still writing the previous one. The transaction waits on the server twice:
-    for the documents it created (their mentions are new), and for the events
-    and statements the graph holds already (the others are created with all
-    their links).
-    The server runs the queries in order, in the one transaction; a failure in
-    any fails the whole batch.
+    still writing the previous one. The server runs the queries in order, in
+    the one transaction; a failure in any fails the whole batch.
     """
     results: list[neo4j.Result] = []
-
-    def send(query: str, params: list) -> list[neo4j.Result]:
-        sent = [tx.run(query, rows=_Rows(params[i : i + _CHUNK])) for i in range(0, len(params), _CHUNK)]
-        results.extend(sent)
-        return sent
-
-    documents = send(cypher.merge_documents(), rows.documents)
-    send(cypher.merge_actors(), rows.actors)
-    send(cypher.merge_places(), rows.places)
-    created_documents = {r["created"] for result in documents for r in result}
-    for query, params in _split_mentions(rows, created_documents):
-        send(query, params)
-    found = send(cypher.existing_events(), [r["key"] for r in rows.events])
-    existing = {r["existing"] for result in found for r in result}
-    send(cypher.create_events(), [r for r in rows.events if r["key"] not in existing])
-    send(cypher.merge_events(), [r for r in rows.events if r["key"] in existing])
-    keys = [r["key"] for params in rows.statements.values() for r in params]
-    found = send(cypher.existing_statements(), keys)
-    existing = {r["existing"] for result in found for r in result}
-    for query, params in _split_statements(rows, {k for k in keys if k not in existing}):
-        send(query, params)
+    steps, answer = _plan(rows), None
+    while True:
+        try:
+            query, params = steps.send(answer)
+        except StopIteration:
+            break
+        answer = [tx.run(query, rows=_Rows(params[i : i + _CHUNK])) for i in range(0, len(params), _CHUNK)]
+        results.extend(answer)
     totals = dict.fromkeys(_COUNTERS, 0)
     for result in results:
         counters = result.consume().counters
