@@ -476,7 +476,7 @@ def _last_logged_step(log: Path) -> int:
     return rows[-1][1] if rows else 0
 
 
-def _resume_config(output: Path, cooldown_steps: int | None = None) -> Path:
+def _resume_config(output: Path, cooldown_steps: int | None = None, base: Path = CONFIG) -> Path:
     """A config whose components are all *sourced* from ``model-last``.
 
     Why: spaCy's ``--components.x.source`` override is ignored while the block keeps
@@ -499,7 +499,7 @@ def _resume_config(output: Path, cooldown_steps: int | None = None) -> Path:
         if keep.exists():
             shutil.rmtree(keep)
         shutil.copytree(output / "model-best", keep)
-    config = load_config(CONFIG)
+    config = load_config(base)
     for name in config["nlp"]["pipeline"]:
         config["components"][name] = {"source": str(source)}
     if cooldown_steps:
@@ -530,13 +530,13 @@ def train(corpus_dir: Path, output: Path, args: argparse.Namespace) -> float:
         print(f"train: {output} already finished (delete {done} to retrain)")
         return float(json.loads(done.read_text())["seconds"])
     log = output / "spacy-train.log"
-    config = CONFIG
+    config = args.config
     if args.resume:
         from spacy.util import load_config
 
-        total = args.max_steps or load_config(CONFIG)["training"]["max_steps"]
+        total = args.max_steps or load_config(config)["training"]["max_steps"]
         args.max_steps = max(total - _last_logged_step(log), 1)
-        config = _resume_config(output, args.max_steps if args.cooldown else None)
+        config = _resume_config(output, args.max_steps if args.cooldown else None, config)
     cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(output)]
     cmd += _train_overrides(corpus_dir, args)
     print("train:", " ".join(cmd), flush=True)
@@ -705,6 +705,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {STEPS}")
     parser.add_argument("--work", type=Path, default=WORK, help="corpora, checkpoints and logs")
+    parser.add_argument(
+        "--config", type=Path, default=CONFIG, help="spaCy training config. Defaults to the committed scripts/base_pipeline.cfg."
+    )
     parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads. Defaults to 1.")
     parser.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
     parser.add_argument("--max-epochs", type=int, default=None, help="override training.max_epochs")
