@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import socket
 from unittest.mock import MagicMock
@@ -168,6 +169,25 @@ def test_load_records_with_a_mocked_driver(monkeypatch, small_records):
     driver.close.assert_called_once()
 
 
+def test_driver_retries_are_counted_not_printed(monkeypatch, small_records, caplog):
+    """A batch the driver retries (a deadlock between writers) shows in the stats, not as a lock dump."""
+    driver = MagicMock(spec=neo4j.Driver)
+    session = driver.session.return_value.__enter__.return_value
+
+    def retried_once(fn, rows):
+        logging.getLogger("neo4j.session").warning("Transaction failed and will be retried in %ss (%s)", 0.9, "deadlock")
+        logging.getLogger("neo4j.session").warning("something else")
+        return {"nodes_created": 1, "relationships_created": 0, "properties_set": 0}
+
+    session.execute_write.side_effect = retried_once
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", MagicMock(return_value=driver))
+    stats = kg.store.load_records(small_records, uri="bolt://example:7687", password="pw", batch_size=1)
+    assert stats.batches == 3 and stats.retries == 3
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged.count("something else") == 3 and not any("will be retried" in m for m in logged)
+    assert not logging.getLogger("neo4j.session").filters  # the counter is gone after the load
+
+
 def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://db.example:7687")
     monkeypatch.setenv("NEO4J_USER", "analyst")
@@ -270,9 +290,22 @@ def test_mention_rows_keep_offsets_and_leave_out_empty_ones(small_records):
     record = small_records[0].model_copy(deep=True)
     record.actors[0].mentions = [Mention(start=0, end=4, text="JNIM", sentence=0), Mention(start=78, end=82, text="JNIM")]
     rows = build_rows([record])
-    jnim, fama = rows.actor_mentions[0], rows.actor_mentions[1]
+    by_id = {m["id"]: m for m in rows.actor_mentions}
+    jnim, fama = by_id[record.actors[0].id], by_id[record.actors[1].id]
     assert (jnim["count"], jnim["starts"], jnim["ends"], jnim["surface"]) == (2, [0, 78], [4, 82], ["JNIM"])
     assert (fama["count"], fama["starts"], fama["ends"], fama["surface"]) == (0, None, None, None)
+
+
+def test_rows_come_in_key_order_so_writers_lock_alike(small_records):
+    """Two batches naming the same actors take their locks in one order: they queue, never deadlock."""
+    rows = build_rows(list(reversed(small_records)))
+    for name, key in [("documents", "doc_id"), ("actors", "id"), ("places", "id"), ("events", "key")]:
+        keys = [r[key] for r in getattr(rows, name)]
+        assert keys == sorted(keys) and len(keys) > 1, name
+    mentions = [(m["doc_id"], m["id"]) for m in rows.actor_mentions]
+    assert mentions == sorted(mentions)
+    for statements in rows.statements.values():
+        assert [r["key"] for r in statements] == sorted(r["key"] for r in statements)
 
 
 def test_load_records_needs_a_writer(small_records):

@@ -246,12 +246,16 @@ def build_rows(records: Iterable[DocRecord]) -> BatchRows:
             _add_event(events, record, place_ids, event)
         for relation in record.relations:
             _add_statement(statements, record, relation)
-    rows.documents = list(documents.values())
-    rows.actor_mentions = list(actor_mentions.values())
-    rows.place_mentions = list(place_mentions.values())
-    rows.actors = list(actors.values())
-    rows.places = list(places.values())
-    rows.events = list(events.values())
-    for row in statements.values():
+    # Rows in key order: every writer then takes the locks of a statement (unique-index
+    # entries, nodes whose lists grow) in the same order, so two batches naming the
+    # same actors queue instead of deadlocking (a deadlock rolls a whole batch back).
+    rows.documents = [documents[k] for k in sorted(documents)]
+    rows.actor_mentions = [actor_mentions[k] for k in sorted(actor_mentions)]
+    rows.place_mentions = [place_mentions[k] for k in sorted(place_mentions)]
+    rows.actors = [actors[k] for k in sorted(actors)]
+    rows.places = [places[k] for k in sorted(places)]
+    rows.events = [events[k] for k in sorted(events)]
+    for key in sorted(statements):
+        row = statements[key]
         rows.statements.setdefault(Predicate(row["predicate"]), []).append(row)
     return rows
