@@ -282,7 +282,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"rerun/first time {ratios[-1]:.2f}; graph {size_first[0]:,} nodes, {size_first[1]:,} relationships",
                 file=sys.stderr,
             )
-            print(f"run {run}: CPU first {first_cpu}, rerun {rerun_cpu}", file=sys.stderr)
+            print(
+                f"run {run}: CPU first {first_cpu}, rerun {rerun_cpu}; "
+                f"batches retried (transient errors) first {first.retries}, rerun {rerun.retries}",
+                file=sys.stderr,
+            )
             cpu.append((first_cpu, rerun_cpu))
     finally:
         if env is not None and not opts.keep:

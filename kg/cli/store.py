@@ -45,6 +45,7 @@ def load(
         f"loaded {stats.documents} documents ({stats.events} events, {stats.relations} relations) "
         f"in {stats.batches} batches, {stats.seconds:.1f} s ({stats.events_per_second:,.0f} events/s): "
         f"{stats.nodes_created} nodes and {stats.relationships_created} relationships created"
+        + (f"; {stats.retries} batches retried after transient errors" if stats.retries else "")
     )
 
 

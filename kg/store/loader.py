@@ -12,6 +12,8 @@ batches behind and rerunning the load completes it.
 from __future__ import annotations
 
 import gc
+import logging
+import threading
 import time
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -45,6 +47,8 @@ class LoadStats:
         nodes_created (int): new nodes (0 on a rerun).
         relationships_created (int): new relationships (0 on a rerun).
         properties_set (int): property writes the server counted.
+        retries (int): batches the driver rolled back and ran again after a
+            transient error (a deadlock between writers, a lost connection).
         seconds (float): wall time, schema set-up included.
     """
 
@@ -55,6 +59,7 @@ class LoadStats:
     nodes_created: int = 0
     relationships_created: int = 0
     properties_set: int = 0
+    retries: int = 0
     seconds: float = 0.0
 
     @property
@@ -248,65 +253,106 @@ def load_records(
     settings = resolve_settings(uri, user, password, database)
     stats = LoadStats()
     started = time.perf_counter()
-    total = len(records) if hasattr(records, "__len__") else None  # type: ignore[arg-type]
-    with open_driver(settings) as driver:
-        ensure_schema(driver, settings)
-        bar = _progress_bar(total) if progress else None
-
-        def write(number: int, batch: list[DocRecord], rows: BatchRows) -> tuple[list[DocRecord], dict[str, int]]:
-            with store_errors(settings, f"writing batch {number} (records {batch[0].doc_id!r}...)"):
-                with driver.session(database=settings.database) as session:
-                    for attempt in range(1, _CREATE_ATTEMPTS + 1):
-                        try:
-                            return batch, write_batch(session, rows)
-                        except neo4j.exceptions.ConstraintError:
-                            # Another transaction created an event this one was creating: the
-                            # batch rolled back whole; on the next attempt it merges into it.
-                            if attempt == _CREATE_ATTEMPTS:
-                                raise
-            raise AssertionError("unreachable")
-
-        def done(future: Future) -> None:
-            batch, counters = future.result()
-            stats.batches += 1
-            stats.documents += len(batch)
-            stats.events += sum(len(r.events) for r in batch)
-            stats.relations += sum(len(r.relations) for r in batch)
-            for name, value in counters.items():
-                setattr(stats, name, getattr(stats, name) + value)
-            if bar is not None:
-                bar.update(len(batch))
-
-        errors: list[BaseException] = []
-
-        def settle(futures: Iterable[Future]) -> None:
-            for future in futures:
-                try:
-                    done(future)
-                except BaseException as exc:  # noqa: BLE001 - the first is re-raised below
-                    errors.append(exc)
-
-        try:
-            with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="kg-load") as pool:
-                in_flight: set[Future] = set()
-                try:
-                    for number, batch in enumerate(iter_batches(records, batch_size), start=1):
-                        rows = _build_rows_without_gc(batch)  # packed while the writers wait on the server
-                        while len(in_flight) >= writers and not errors:
-                            finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                            settle(finished)
-                        if errors:
-                            break
-                        in_flight.add(pool.submit(write, number, batch, rows))
-                finally:
-                    settle(in_flight)  # batches in flight finish (commit or fail) first
-            if errors:
-                raise errors[0]
-        finally:
-            if bar is not None:
-                bar.close()
+    retries = _RetryCounter()
+    driver_log = logging.getLogger("neo4j.session")
+    driver_log.addFilter(retries)
+    try:
+        with open_driver(settings) as driver:
+            _load(driver, settings, records, stats, batch_size, writers, progress)
+    finally:
+        driver_log.removeFilter(retries)
+        stats.retries = retries.count
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _load(
+    driver: neo4j.Driver,
+    settings: Settings,
+    records: Iterable[DocRecord],
+    stats: LoadStats,
+    batch_size: int,
+    writers: int,
+    progress: bool,
+) -> None:
+    """The body of ``load_records``: schema, then batches through ``writers`` sessions."""
+    total = len(records) if hasattr(records, "__len__") else None  # type: ignore[arg-type]
+    ensure_schema(driver, settings)
+    bar = _progress_bar(total) if progress else None
+
+    def write(number: int, batch: list[DocRecord], rows: BatchRows) -> tuple[list[DocRecord], dict[str, int]]:
+        with store_errors(settings, f"writing batch {number} (records {batch[0].doc_id!r}...)"):
+            with driver.session(database=settings.database) as session:
+                for attempt in range(1, _CREATE_ATTEMPTS + 1):
+                    try:
+                        return batch, write_batch(session, rows)
+                    except neo4j.exceptions.ConstraintError:
+                        # Another transaction created an event this one was creating: the
+                        # batch rolled back whole; on the next attempt it merges into it.
+                        if attempt == _CREATE_ATTEMPTS:
+                            raise
+        raise AssertionError("unreachable")
+
+    def done(future: Future) -> None:
+        batch, counters = future.result()
+        stats.batches += 1
+        stats.documents += len(batch)
+        stats.events += sum(len(r.events) for r in batch)
+        stats.relations += sum(len(r.relations) for r in batch)
+        for name, value in counters.items():
+            setattr(stats, name, getattr(stats, name) + value)
+        if bar is not None:
+            bar.update(len(batch))
+
+    errors: list[BaseException] = []
+
+    def settle(futures: Iterable[Future]) -> None:
+        for future in futures:
+            try:
+                done(future)
+            except BaseException as exc:  # noqa: BLE001 - the first is re-raised below
+                errors.append(exc)
+
+    try:
+        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="kg-load") as pool:
+            in_flight: set[Future] = set()
+            try:
+                for number, batch in enumerate(iter_batches(records, batch_size), start=1):
+                    rows = _build_rows_without_gc(batch)  # packed while the writers wait on the server
+                    while len(in_flight) >= writers and not errors:
+                        finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                        settle(finished)
+                    if errors:
+                        break
+                    in_flight.add(pool.submit(write, number, batch, rows))
+            finally:
+                settle(in_flight)  # batches in flight finish (commit or fail) first
+        if errors:
+            raise errors[0]
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+class _RetryCounter(logging.Filter):
+    """Counts the driver's "will be retried" warnings (and keeps them off the console).
+
+    Why: ``execute_write`` retries a batch after a transient error on its own
+    and only says so in a warning; the load reports how many there were in
+    ``LoadStats.retries`` instead of printing a stack of lock details.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "will be retried" in str(record.msg):
+            with self._lock:
+                self.count += 1
+            return False
+        return True
 
 
 def _build_rows_without_gc(batch: list[DocRecord]) -> BatchRows:
