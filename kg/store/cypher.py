@@ -304,9 +304,14 @@ def _reported_in(var: str, fields: tuple[str, ...], verb: str = "MERGE") -> str:
     )
 
 
+def _existing(label: str) -> str:
+    """Which of the keys in ``$rows`` the graph holds as ``label`` nodes (one ``existing`` row each)."""
+    return f"{PLAN_OPTIONS}\nUNWIND $rows AS key\nMATCH (n:{label} {{key: key}})\nRETURN n.key AS existing"
+
+
 def existing_events() -> str:
     """Which of the event keys in ``$rows`` the graph holds already (one ``existing`` row each)."""
-    return f"{PLAN_OPTIONS}\nUNWIND $rows AS key\nMATCH (e:Event {{key: key}})\nRETURN e.key AS existing"
+    return _existing("Event")
 
 
 def _event_links(verb: str, provenance: tuple[str, ...]) -> str:
@@ -402,7 +407,7 @@ def _since(dates: str) -> str:
 
 def existing_statements() -> str:
     """Which of the statement keys in ``$rows`` the graph holds already (one ``existing`` row each)."""
-    return f"{PLAN_OPTIONS}\nUNWIND $rows AS key\nMATCH (st:Statement {{key: key}})\nRETURN st.key AS existing"
+    return _existing("Statement")
 
 
 def create_statements(predicate: Predicate | str, provenance: tuple[str, ...] = STATEMENT_PROVENANCE) -> str:
