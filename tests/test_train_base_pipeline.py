@@ -1,4 +1,4 @@
-"""scripts/train_base_pipeline.py: paragraphs kept for the raw-text evaluation, the cool-down config."""
+"""scripts/train_base_pipeline.py: paragraphs kept for the raw-text evaluation, the cool-down config, NER mention replacement."""
 
 from __future__ import annotations
 
@@ -85,9 +85,55 @@ def test_table_has_the_paragraph_column_when_scored(script):
     scores = {
         "ewt_test": raw,
         "ewt_test_paragraphs": {**raw, "dep_uas": 0.8561},
+        "ewt_test_sentences": {**raw, "dep_uas": 0.8647},
         "ewt_test_gold_tokens": raw,
         "ner_eval": {"ents_p": 0.6, "ents_r": 0.5, "ents_f": 0.55},
     }
     table = script.format_table(scores)
-    assert "| UAS | 0.8561 | 0.5000 | 0.5000 | 0.86 |" in table
+    assert "| UAS | 0.8561 | 0.5000 | 0.8647 | 0.5000 | 0.86 |" in table
     assert "| NER | 0.6000 | 0.5000 | 0.5500 | 0.60 |" in table
+
+
+def _ner_sentence(script, sent_id, words, tags, spaces=None):
+    return script.Sentence(
+        sent_id=sent_id, doc_id=sent_id.split("-")[0], words=words, spaces=spaces or [True] * len(words), ents=tags
+    )
+
+
+def test_mentions_reads_iob2_spans(script):
+    tags = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-ORG", "O"]
+    assert script._mentions(tags) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+
+
+def test_mention_replacement_swaps_names_of_one_label_and_keeps_the_context(script):
+    sentences = [
+        _ner_sentence(script, "a-1", ["Iyad", "Ag", "Ghaly", "leads", "JNIM", "."], ["B-PER", "I-PER", "I-PER", "O", "B-ORG", "O"]),
+        _ner_sentence(script, "b-1", ["Goita", "met", "the", "FLA", "in", "Kidal"], ["B-PER", "O", "O", "B-ORG", "O", "B-LOC"]),
+    ]
+    variants = script.mention_replaced(sentences, copies=3, rate=1.0, seed=7)
+    assert len(variants) == 6 and {v.sent_id for v in variants} == {f"{s}-mr{c}" for s in ("a-1", "b-1") for c in range(3)}
+    pool = {label: {tuple(s.words[a:b]) for s in sentences for a, b, lab in script._mentions(s.ents) if lab == label}
+            for label in ("PER", "ORG", "LOC")}
+    for variant in variants:
+        assert len(variant.words) == len(variant.spaces) == len(variant.ents)
+        context = [w for w, t in zip(variant.words, variant.ents) if t == "O"]
+        original = next(s for s in sentences if variant.sent_id.startswith(s.sent_id))
+        assert context == [w for w, t in zip(original.words, original.ents) if t == "O"]
+        for start, end, label in script._mentions(variant.ents):
+            assert tuple(variant.words[start:end]) in pool[label]
+    assert any(v.words != s.words for v in variants for s in sentences if v.sent_id.startswith(s.sent_id))
+    assert script.mention_replaced(sentences, copies=3, rate=1.0, seed=7) == variants  # deterministic
+    assert [v.words for v in script.mention_replaced(sentences, copies=1, rate=0.0)] == [s.words for s in sentences]
+
+
+def test_mention_replacement_keeps_the_space_after_the_replaced_mention(script):
+    sentences = [
+        _ner_sentence(script, "a-1", ["In", "Kidal", ",", "calm"], ["O", "B-LOC", "O", "O"], [True, False, True, False]),
+        _ner_sentence(script, "b-1", ["New", "York", "is", "far"], ["B-LOC", "I-LOC", "O", "O"], [True, True, True, False]),
+    ]
+    for variant in script.mention_replaced(sentences, copies=5, rate=1.0):
+        if variant.sent_id.startswith("a-1") and variant.words[1:3] == ["New", "York"]:
+            assert variant.spaces[1:3] == [True, False]  # inside the name as in the pool, after it as in the sentence
+            break
+    else:
+        pytest.fail("no variant of a-1 received 'New York'")
