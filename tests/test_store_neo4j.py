@@ -149,6 +149,24 @@ def test_concurrent_writers_lose_no_source_alias_or_toll(graph, server, small_re
     assert all((r["reports"], r["sources"], r["typed"]) == (12, 12, 1) for r in statements), [r.data() for r in statements]
 
 
+def test_changed_nodes_names_only_actors_and_places_missing_or_gaining_something(graph, server, small_records):
+    """The loader writes only the nodes this read names; a node that already covers its row is left alone."""
+    from kg.store import cypher
+    from kg.store.rows import build_rows
+
+    load(small_records, server)
+    rows = build_rows(small_records)
+    same, gaining = rows.actors[0], {**rows.actors[1], "aliases": [*rows.actors[1]["aliases"], "a new alias"]}
+    missing = {**rows.actors[0], "id": "not-there-yet"}
+    place = rows.places[0]
+    place_gaining = {**rows.places[1], "qid": "Q1"} if rows.places[1].get("qid") is None else None
+    with graph.session() as session:
+        actors = [r["changed"] for r in session.run(cypher.changed_nodes("Actor"), rows=[same, gaining, missing])]
+        places = [r["changed"] for r in session.run(cypher.changed_nodes("Place"), rows=[place, *filter(None, [place_gaining])])]
+    assert actors == [gaining["id"], "not-there-yet"]
+    assert places == ([place_gaining["id"]] if place_gaining else [])
+
+
 def test_seed_records_load_twice_with_equal_counts(graph, server):
     gold = sorted((SHARED / "eval" / "dev").glob("*.gold.json"))
     if not gold:

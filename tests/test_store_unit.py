@@ -108,10 +108,16 @@ def test_batches_keep_records_whole(small_records):
 
 
 def test_write_batch_sends_the_plan_for_what_the_server_says_it_created(small_records):
-    """Nodes first; mentions of documents the server created and events it lacks are CREATEd, the rest MERGEd."""
+    """Nodes first, only those the server says are missing or gain something; mentions of documents the
+    server created and events it lacks are CREATEd, the rest MERGEd."""
     rows = build_rows(small_records)
     old = [r["key"] for r in rows.events[1:]]  # the graph holds every event but the first
-    created = {cypher.merge_documents(): [{"created": "brief-a"}], cypher.existing_events(): [{"existing": k} for k in old]}
+    new_actor = rows.actors[0]["id"]  # ... and every actor and place but this actor
+    created = {
+        cypher.changed_nodes("Actor"): [{"changed": new_actor}],
+        cypher.merge_documents(): [{"created": "brief-a"}],
+        cypher.existing_events(): [{"existing": k} for k in old],
+    }
     session = MagicMock(spec=neo4j.Session)
     session.execute_write.side_effect = lambda fn, rows: fn(tx, rows)
     tx = MagicMock(spec=neo4j.ManagedTransaction)
@@ -128,9 +134,15 @@ def test_write_batch_sends_the_plan_for_what_the_server_says_it_created(small_re
     counters = write_batch(session, rows)
     session.execute_write.assert_called_once()
     sent = [(c.args[0], c.kwargs["rows"]) for c in tx.run.call_args_list]
-    assert sent == batch_queries(rows, {"brief-a"}, {rows.events[0]["key"]})
-    assert sent[0] == (cypher.merge_documents(), rows.documents)
+    assert sent == batch_queries(rows, {"brief-a"}, {rows.events[0]["key"]}, changed_nodes={new_actor})
+    assert sent[:3] == [
+        (cypher.changed_nodes("Actor"), rows.actors),
+        (cypher.changed_nodes("Place"), rows.places),
+        (cypher.merge_documents(), rows.documents),
+    ]
     by_query = dict(sent)
+    assert by_query[cypher.merge_actors()] == [rows.actors[0]]
+    assert cypher.merge_places() not in by_query
     assert {m["doc_id"] for m in by_query[cypher.create_mentions("Actor")]} == {"brief-a"}
     assert "brief-a" not in {m["doc_id"] for m in by_query[cypher.merge_mentions("Actor")]}
     assert by_query[cypher.existing_events()] == [r["key"] for r in rows.events]

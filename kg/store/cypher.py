@@ -13,10 +13,12 @@ rerun leaves them as they were.
 Two things let several writers load at once without losing a fact:
 
 * **Lock, then read.** A node whose lists grow is written only when a row
-  brings something it lacks, and then the statement first takes the node's
-  write lock (``SET n._kg_lock = true``) and only afterwards reads the lists it
-  extends (Neo4j's documented cure for lost updates under read-committed
-  isolation); a node with nothing new is never locked.
+  brings something it lacks (for actors and places, a read-only
+  ``changed_nodes`` query asks first, without locks), and then the statement
+  first takes the node's write lock (``SET n._kg_lock = true``) and only
+  afterwards reads the lists it extends (Neo4j's documented cure for lost
+  updates under read-committed isolation); a node with nothing new is never
+  locked.
 * **Create what is new.** The relationships of a node created in this
   transaction cannot exist yet, so they are ``CREATE``d (no existence check,
   no locks on the actors and places at the other end); facts already in the
@@ -40,6 +42,7 @@ __all__ = [
     "SCHEMA_STATEMENTS",
     "relation_type",
     "merge_documents",
+    "changed_nodes",
     "merge_actors",
     "merge_places",
     "merge_mentions",
@@ -144,6 +147,57 @@ def merge_documents(fields: tuple[str, ...] = DOCUMENT_FIELDS) -> str:
     )
 
 
+def _actor_news(var: str) -> str:
+    """Whether a row brings actor ``var`` something it lacks (a ``qid``, an alias, a name)."""
+    return (
+        f"({var}.qid IS NULL AND row.qid IS NOT NULL) OR {_lacks(var, 'aliases', 'row.aliases')}"
+        f" OR {_lacks(var, 'names_lc', 'row.names_lc')}"
+    )
+
+
+def _place_news(var: str) -> str:
+    """Whether a row brings place ``var`` something it lacks (ids, country, location, an alias, a name)."""
+    missing = " OR ".join(
+        f"({var}.{name} IS NULL AND row.{name} IS NOT NULL)" for name in ("country", "geonames_id", "qid")
+    )
+    return (
+        f"{missing} OR ({var}.location IS NULL AND row.lat IS NOT NULL AND row.lon IS NOT NULL)"
+        f" OR {_lacks(var, 'aliases', 'row.aliases')} OR {_lacks(var, 'names_lc', 'row.names_lc')}"
+    )
+
+
+_NEWS = MappingProxyType({"Actor": _actor_news, "Place": _place_news})
+
+
+def changed_nodes(label: str) -> str:
+    """Which rows of ``$rows`` name an ``Actor``/``Place`` the graph lacks or bring it something new.
+
+    Returns one ``changed`` id per such row; ``merge_actors``/``merge_places``
+    then write only those. Why: a read-only query seeks the unique index
+    without locks, while the seeks of a writing query (``MERGE``, and even an
+    ``OPTIONAL MATCH`` beside it) lock and wait for any transaction holding
+    the node: with two writers, batches merging actors that were all there
+    already queued behind the other batch's new events (``AGENT_OF`` locks
+    its actors until commit). Measured on a 100,000-event load with one core
+    busy elsewhere: 6-7 s in ``merge_actors`` against 1 s with one writer.
+    Skipping a row is safe because a node only gains: what a committed node
+    already covers stays covered, and a node another transaction has not
+    committed yet is not seen, so its row goes to ``MERGE``.
+
+    Args:
+        label (str): ``Actor`` or ``Place``.
+    """
+    if label not in _NEWS:
+        raise ValueError(f"changed_nodes reads Actor or Place, not {label!r}")
+    return (
+        f"{PLAN_OPTIONS}\n"
+        "UNWIND $rows AS row\n"
+        f"OPTIONAL MATCH (n:{label} {{id: row.id}})\n"
+        f"WITH n, row WHERE n IS NULL OR {_NEWS[label]('n')}\n"
+        "RETURN row.id AS changed"
+    )
+
+
 def merge_actors() -> str:
     """Actors by canonical id; the first record names and types them, aliases accumulate."""
     return (
@@ -155,8 +209,7 @@ def merge_actors() -> str:
         "WITH a, row\n"
         + _locked_update(
             "a",
-            f"(a.qid IS NULL AND row.qid IS NOT NULL) OR {_lacks('a', 'aliases', 'row.aliases')}"
-            f" OR {_lacks('a', 'names_lc', 'row.names_lc')}",
+            _actor_news("a"),
             f"a.qid = coalesce(a.qid, row.qid), {_grow('a', 'aliases', 'row.aliases')},\n"
             f"      {_grow('a', 'names_lc', 'row.names_lc')}",
         )
@@ -169,9 +222,6 @@ _LOCATION = "CASE WHEN row.lat IS NULL OR row.lon IS NULL THEN null ELSE point({
 
 def merge_places() -> str:
     """Places by canonical id, with a WGS84 ``point`` location when coordinates are known."""
-    missing = " OR ".join(
-        f"(p.{name} IS NULL AND row.{name} IS NOT NULL)" for name in ("country", "geonames_id", "qid")
-    )
     return (
         f"{PLAN_OPTIONS}\n"
         "UNWIND $rows AS row\n"
@@ -182,8 +232,7 @@ def merge_places() -> str:
         "WITH p, row\n"
         + _locked_update(
             "p",
-            f"{missing} OR (p.location IS NULL AND row.lat IS NOT NULL AND row.lon IS NOT NULL)"
-            f" OR {_lacks('p', 'aliases', 'row.aliases')} OR {_lacks('p', 'names_lc', 'row.names_lc')}",
+            _place_news("p"),
             "p.country = coalesce(p.country, row.country),\n"
             "      p.geonames_id = coalesce(p.geonames_id, row.geonames_id),\n"
             "      p.qid = coalesce(p.qid, row.qid),\n"

@@ -86,15 +86,20 @@ def _plan(rows: BatchRows) -> Generator[tuple[str, list], list, None]:
 
     Yields ``(query, params)`` and receives the results of each (a list, one
     result per chunk of rows sent; empty when the params were). Nodes come first; what the graph lacks is decided
-    from the answers of three queries: the documents ``merge_documents``
-    created (their mentions are new), and the events and statements
-    ``existing_events`` / ``existing_statements`` found (the others are created
-    with all their links). The answers are read only when needed, so the
-    queries in between are already on their way.
+    from the answers of five queries: the actors and places ``changed_nodes``
+    finds missing or bringing something new (the others are not written), the
+    documents ``merge_documents`` created (their mentions are new), and the
+    events and statements ``existing_events`` / ``existing_statements`` found
+    (the others are created with all their links). The answers are read only
+    when needed, so the queries in between are already on their way.
     """
+    actors = yield cypher.changed_nodes("Actor"), rows.actors
+    places = yield cypher.changed_nodes("Place"), rows.places
     documents = yield cypher.merge_documents(), rows.documents
-    yield cypher.merge_actors(), rows.actors
-    yield cypher.merge_places(), rows.places
+    changed = _column(actors, "changed")
+    yield cypher.merge_actors(), [r for r in rows.actors if r["id"] in changed]
+    changed = _column(places, "changed")
+    yield cypher.merge_places(), [r for r in rows.places if r["id"] in changed]
     created = _column(documents, "created")
     for label, mentions in (("Actor", rows.actor_mentions), ("Place", rows.place_mentions)):
         yield cypher.create_mentions(label), [m for m in mentions if m["doc_id"] in created]
@@ -119,6 +124,7 @@ def batch_queries(
     created_documents: set[str] | None = None,
     created_events: set[str] | None = None,
     created_statements: set[str] | None = None,
+    changed_nodes: set[str] | None = None,
 ) -> list[tuple[str, list[dict]]]:
     """The (query, rows) pairs of one transaction, in dependency order; empty lists skipped.
 
@@ -126,8 +132,15 @@ def batch_queries(
     only as it runs (``_write`` asks the server); given those sets, this is the
     exact plan, and without them the plan of a load into an empty graph (every
     document, event and statement new), the one the benchmark measures.
+    ``changed_nodes`` are the actor and place ids ``changed_nodes`` reports
+    (missing or gaining something); without it, all of them.
     """
     answers = {
+        cypher.changed_nodes(label): lambda params: [
+            {"changed": r["id"]} for r in params if changed_nodes is None or r["id"] in changed_nodes
+        ]
+        for label in ("Actor", "Place")
+    } | {
         cypher.merge_documents(): lambda params: [
             {"created": r["doc_id"]} for r in params if created_documents is None or r["doc_id"] in created_documents
         ],
