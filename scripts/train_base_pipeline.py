@@ -644,6 +644,10 @@ def _spacy_evaluate(model: Path, data: Path, out: Path, threads: int, gold_prepr
 def evaluate(model: Path, corpus_dir: Path, out_dir: Path, threads: int = 1) -> dict:
     """Score ``model`` on EWT test (raw text and gold tokens) and on the held-out NER part."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    names = ("ewt-test.spacy", "ewt-test-paragraphs.spacy", "ewt-test-sentences.spacy", "ner-eval.spacy")
+    missing = [name for name in names if not (corpus_dir / name).is_file()]
+    if missing:
+        raise SystemExit(f"evaluate: {corpus_dir} lacks {', '.join(missing)}: run --steps convert first (it adds them)")
     raw = _spacy_evaluate(model, corpus_dir / "ewt-test.spacy", out_dir / "ewt-test.json", threads, False)
     para = _spacy_evaluate(
         model, corpus_dir / "ewt-test-paragraphs.spacy", out_dir / "ewt-test-paragraphs.json", threads, False
