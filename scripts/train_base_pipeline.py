@@ -346,14 +346,10 @@ def _split_ner_docs(sentences: list[Sentence]) -> dict[str, list[Sentence]]:
 
 
 def _mentions(tags: list[str]) -> list[tuple[int, int, str]]:
-    """``(start, end, label)`` of the IOB2 entity spans of one sentence."""
-    spans: list[tuple[int, int, str]] = []
-    for i, tag in enumerate(tags):
-        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][1] != i or spans[-1][2] != tag[2:])):
-            spans.append((i, i + 1, tag[2:]))
-        elif tag.startswith("I-"):
-            spans[-1] = (spans[-1][0], i + 1, spans[-1][2])
-    return spans
+    """``(start, end, label)`` of the IOB2 entity spans of one sentence (spaCy's own IOB reading)."""
+    from spacy.training.iob_utils import iob_to_biluo, tags_to_entities
+
+    return [(start, end + 1, label) for label, start, end in tags_to_entities(iob_to_biluo(tags))]
 
 
 def mention_replaced(sentences: list[Sentence], copies: int, rate: float = MR_RATE, seed: int = SEED) -> list[Sentence]:
@@ -368,16 +364,17 @@ def mention_replaced(sentences: list[Sentence], copies: int, rate: float = MR_RA
     contexts. The variants carry entities only, like the sentences they copy.
     Deterministic for a seed; nothing comes from outside the training part.
     """
+    spans = [_mentions(sent.ents) for sent in sentences]
     pool: dict[str, list[tuple[list[str], list[bool]]]] = {}
-    for sent in sentences:
-        for start, end, label in _mentions(sent.ents):
+    for sent, mentions in zip(sentences, spans):
+        for start, end, label in mentions:
             pool.setdefault(label, []).append((sent.words[start:end], sent.spaces[start:end]))
     rng = random.Random(seed)
     variants: list[Sentence] = []
     for copy in range(copies):
-        for sent in sentences:
+        for sent, mentions in zip(sentences, spans):
             words, spaces, tags, cursor = [], [], [], 0
-            for start, end, label in _mentions(sent.ents):
+            for start, end, label in mentions:
                 words += sent.words[cursor:start]
                 spaces += sent.spaces[cursor:start]
                 tags += sent.ents[cursor:start]

@@ -135,12 +135,12 @@ def batch_queries(
     ``changed_nodes`` are the actor and place ids ``changed_nodes`` reports
     (missing or gaining something); without it, all of them.
     """
+    def changed(params: list[dict]) -> list[dict]:
+        return [{"changed": r["id"]} for r in params if changed_nodes is None or r["id"] in changed_nodes]
+
     answers = {
-        cypher.changed_nodes(label): lambda params: [
-            {"changed": r["id"]} for r in params if changed_nodes is None or r["id"] in changed_nodes
-        ]
-        for label in ("Actor", "Place")
-    } | {
+        cypher.changed_nodes("Actor"): changed,
+        cypher.changed_nodes("Place"): changed,
         cypher.merge_documents(): lambda params: [
             {"created": r["doc_id"]} for r in params if created_documents is None or r["doc_id"] in created_documents
         ],
