@@ -58,8 +58,15 @@ def resolve_pipeline(name: str | None = None) -> str | Path:
 
 @lru_cache(maxsize=4)
 def load_base(name: str | None = None, *, exclude: tuple[str, ...] = ()) -> Any:
-    """Load the base pipeline (cached per name): a ``spacy.Language``."""
+    """Load the base pipeline (cached per name): a ``spacy.Language``.
+
+    The shipped pipeline's tok2vec uses this project's Brown-cluster embedding;
+    importing it here registers it even where the package's spaCy entry points
+    are not installed (a source checkout on ``sys.path``).
+    """
     import spacy
+
+    import kg.brown_clusters  # noqa: F401  (registers conflict_kg.ClusterHashEmbed.v1)
 
     target = resolve_pipeline(name)
     try:

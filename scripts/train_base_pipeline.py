@@ -97,11 +97,12 @@ PINNED = {
 PIPELINE_META = {
     "lang": "en",
     "name": "conflict_kg_base",
-    "version": "0.1.0",
+    "version": "0.2.0",
     "description": (
         "conflict-kg base English pipeline: tok2vec, tagger (PTB XPOS), morphologizer "
         "(UPOS+features), dependency parser (UD), NER (PER/ORG/LOC) and a rule-based "
-        "lemmatizer (spacy-lookups-data). CNN without pretrained vectors, trained by "
+        "lemmatizer (spacy-lookups-data). CNN without pretrained vectors, with Brown-cluster "
+        "features (spacy-lookups-data), trained by "
         "scripts/train_base_pipeline.py."
     ),
     "author": "conflict-kg",
@@ -120,7 +121,7 @@ PIPELINE_META = {
             "author": "Mayhew et al. 2024 (Universal NER)",
         },
         {
-            "name": "spacy-lookups-data (English lemma rules, exceptions and lookups)",
+            "name": "spacy-lookups-data (English lemma rules, exceptions and lookups; Brown clusters)",
             "url": "https://github.com/explosion/spacy-lookups-data",
             "license": "MIT",
             "author": "Explosion",

@@ -39,7 +39,7 @@ def test_resolve_rejects_a_directory_that_is_not_a_pipeline(tmp_path):
 
 def test_shipped_meta_names_licence_and_sources():
     meta = json.loads((SHIPPED / "meta.json").read_text(encoding="utf-8"))
-    assert (meta["lang"], meta["name"], meta["version"]) == ("en", "conflict_kg_base", "0.1.0")
+    assert (meta["lang"], meta["name"], meta["version"]) == ("en", "conflict_kg_base", "0.2.0")
     assert meta["license"] == "CC BY-SA 4.0"
     names = " ".join(source["name"] for source in meta["sources"])
     assert "English Web Treebank" in names and "Universal NER" in names
