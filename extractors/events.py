@@ -46,6 +46,7 @@ VIOLENT = {"attack", "armed_clash", "bombing", "air_strike", "killing", "territo
 _KILL_LEMMAS = {"kill", "execute", "murder", "slay", "massacre"}
 _LOC_PREPS = {"in", "at", "near", "around", "across", "throughout", "outside", "inside", "within", "into", "over",
               "along", "north of", "south of", "east of", "west of", "close to", "in and around", "nearby"}
+_COMPANION_PREPS = {"along with", "together with", "alongside", "in concert with"}
 _TARGET_PREPS = {"on", "against", "targeting", "onto", "upon"}
 #: Verbs whose subject is the agent of the event noun they take: "JNIM *carried out* an attack".
 _LIGHT_VERBS = {"carry", "launch", "conduct", "stage", "mount", "claim", "declare", "impose", "perpetrate", "commit",
@@ -385,6 +386,9 @@ class ConflictEvents:
             elif tok.dep_ in ("pobj", "obl", "nmod") and head.lemma_ in ("responsibility", "credit"):
                 claim = head.head if head.dep_ in OBJ else head
                 agents += subjects(claim)
+        # "the United States, along with other countries like France, has advised...": an
+        # agent's companions act with it (the parse hangs them from the agent, not the verb)
+        agents += [x for a in agents for word, x in preps(a) if word in _COMPANION_PREPS]
         return agents, targets, locs
 
     def _event(self, doc: Doc, sent: Span, k: int, trig: _Trigger, actor_at, place_at) -> ExtractedEvent | None:

@@ -174,7 +174,8 @@ def preps(head: Token) -> Iterator[tuple[str, Token]]:
                     for x in conjuncts(gc):
                         yield "by", x
         elif c.dep_ in _PREP_DEPS:
-            case = [gc for gc in c.children if gc.dep_ == "case"]
+            # UD writes a multiword preposition as case + fixed ("along" <-fixed- "with")
+            case = sorted((w for gc in c.children if gc.dep_ == "case" for w in (gc, *(f for f in gc.children if f.dep_ == "fixed"))), key=lambda w: w.i)
             word = " ".join(g.lower_ for g in case) if case else ""
             for x in conjuncts(c):
                 yield word, x

@@ -379,6 +379,49 @@ def test_alongside_misread_by_the_parser_still_makes_a_co_agent():
     assert [(r.subject, r.predicate, r.object) for r in doc._.kg_relations] == [("mali-armed-forces", "allied_with", "wagner")]
 
 
+def test_companions_hung_from_the_agent_act_with_it():
+    # "X, along with other states like Y and Z, urged...": the companions hang from X, not from the verb
+    doc = extract("""
+    Niger            PROPN  nsubj  urged
+    ,
+    along            ADP    case   states
+    with             ADP    fixed  along
+    other            ADJ    amod   states
+    states=state     NOUN   nmod   Niger
+    like             ADP    case   Chad
+    Chad             PROPN  nmod   states
+    and              CCONJ  cc     Togo
+    Togo             PROPN  conj   Chad
+    ,
+    urged=urge       VERB   ROOT
+    their            PRON   nmod:poss citizens
+    citizens=citizen NOUN   obj    urged
+    to               PART   mark   leave
+    leave            VERB   xcomp  urged
+    Mali             PROPN  obj    leave
+    .
+    """)
+    advisories = [e.agents for e in doc._.kg_events if e.type == "evacuation_advisory"]
+    assert advisories == [["niger"], ["chad"], ["togo"]]
+
+
+def test_a_place_named_with_the_agent_is_no_companion():
+    # "Niger, with its capital Niamey, ...": only "along with"-like phrases add agents
+    doc = extract("""
+    Niger            PROPN  nsubj  urged
+    in               ADP    case   Niamey
+    Niamey           PROPN  nmod   Niger
+    urged=urge       VERB   ROOT
+    its              PRON   nmod:poss citizens
+    citizens=citizen NOUN   obj    urged
+    to               PART   mark   leave
+    leave            VERB   xcomp  urged
+    Mali             PROPN  obj    leave
+    .
+    """)
+    assert [e.agents for e in doc._.kg_events if e.type == "evacuation_advisory"] == [["niger"]]
+
+
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
