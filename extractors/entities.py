@@ -107,7 +107,7 @@ class ConflictEntities:
         self.geocode_unknown = geocode_unknown
         self.gazetteer = load_gazetteer(actors_path, places_path) if (actors_path or places_path) else load_gazetteer()
         lists = yaml.safe_load(ontology.path("not_actors.yaml").read_text(encoding="utf-8"))
-        self.not_actors = {normalize_name(n) for n in lists["news_and_platforms"]}
+        self.not_actors = {normalize_name(n) for n in lists["news_and_platforms"] + lists.get("generic_terms", [])}
         self.not_place_before = set(lists["not_place_before"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact: dict[str, set[str]] = {}  # match key -> aliases that must match case-exactly

@@ -275,6 +275,18 @@ def test_news_outlets_are_not_actors(outlet):
     assert actor_ids(doc) == set()
 
 
+@pytest.mark.parametrize("term", ["PMC", "NGOs", "IED", "Kalashnikov"])
+def test_kinds_of_organisation_and_weapons_are_not_actors(term):
+    # the NER tags them ORG; they say what something is, not who
+    doc = extract(f"""
+    the                  DET    det    {term}
+    {term}               PROPN  nsubj  arrived   ent=ORG
+    arrived=arrive       VERB   ROOT
+    .
+    """)
+    assert actor_ids(doc) == set()
+
+
 def test_lone_surname_from_ner_needs_a_full_name_first():
     doc = extract("""
     Diarra       PROPN  nsubj  spoke   ent=PER
