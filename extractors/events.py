@@ -386,8 +386,8 @@ class ConflictEvents:
             elif tok.dep_ in ("pobj", "obl", "nmod") and head.lemma_ in ("responsibility", "credit"):
                 claim = head.head if head.dep_ in OBJ else head
                 agents += subjects(claim)
-        # "the United States, along with other countries like France, has advised...": an
-        # agent's companions act with it (the parse hangs them from the agent, not the verb)
+        # "Niger, along with states such as Chad, urged...": an agent's companions act
+        # with it (the parse hangs them from the agent, not from the verb)
         agents += [x for a in agents for word, x in preps(a) if word in _COMPANION_PREPS]
         return agents, targets, locs
 

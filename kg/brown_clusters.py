@@ -1,12 +1,12 @@
 """Brown-cluster features for the base pipeline's tok2vec.
 
 Why: the shipped pipeline has no pretrained word vectors, and its NER learns from
-about 3,000 sentences, so a name it never saw in training ("Kidal", "Tiani") is
+about 3,000 sentences, so a name it never saw in training ("Timbuktu", "Gao") is
 only a shape and a few affixes to it. spacy-lookups-data ships the English Brown
 clusters spaCy's own v2 models used (``en_lexeme_cluster``: 1,000 clusters of
 words learned from a large corpus). A word's cluster path says what company it
-keeps, which is what a name's context cannot teach from 3,000 sentences: city
-names share one branch, surnames another. Prefixes of the path at several depths
+keeps, which is what a name's context cannot teach from 3,000 sentences: place
+names share the first steps of their paths ("Paris" and "Timbuktu" do). Prefixes of the path at several depths
 (the classic NER feature set, Ratinov and Roth 2009) are embedded beside spaCy's
 NORM/PREFIX/SUFFIX/SHAPE features.
 
