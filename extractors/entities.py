@@ -383,6 +383,8 @@ class ConflictEntities:
             return Span(doc, span.start, span.end, label=ACTOR, kb_id=entry.id)
         if len(span) == 1 and span.text.isupper() and len(span.text) <= 2:
             return None
+        if span[-1].is_lower and span[-1].is_alpha:
+            return None  # "a Malian Islamic militant group": a description, not a name (names end capitalised)
         ctx = [t.lower_ for t in span.sent] if doc.has_annotation("SENT_START") else []
         ent_id = slugify(span.text)
         reg = entities(doc)

@@ -64,10 +64,12 @@ def _abbreviations(nlp: Any) -> None:
 
 
 def _split_glued_quotes(nlp: Any) -> None:
-    """Split words glued to a quotation mark by bad extraction ('Korps”associated' -> 'Korps', '”', 'associated')."""
+    """Split words glued to a quotation mark by bad extraction ('Korps”associated' -> 'Korps', '”', 'associated'),
+    and a dash glued to a closing bracket or quote ('(AAD)—a group' -> 'AAD', ')', '—', 'a'): spaCy
+    splits a dash only between letters, so "AAD)—a" stayed one token and the NER took it for a name."""
     from spacy.util import compile_infix_regex
 
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])[”“\"](?=[A-Za-z])"]
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])[”“\"](?=[A-Za-z])", r"(?<=\w)[)\]”’\"](?=[—–])", r"(?<=[)\]”’\"])[—–]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 

@@ -149,6 +149,16 @@ def test_build_pipeline_puts_the_components_in_order():
     assert not set(DOMAIN_COMPONENTS) & set(base)
 
 
+@pytest.mark.slow
+def test_tokenizer_splits_dashes_and_quotes_glued_to_words():
+    from kg.pipeline import build_pipeline
+
+    nlp = build_pipeline(pipeline_or_skip(), domain=False)
+    words = [t.text for t in nlp.make_doc("Ansar Dine (AD)—a militant group—and the PMC”Wagner” left.")]
+    assert words[:7] == ["Ansar", "Dine", "(", "AD", ")", "—", "a"]
+    assert "PMC" in words and "Wagner" in words
+
+
 # ----------------------------------------------------------------------------- files (slow, real parser)
 
 

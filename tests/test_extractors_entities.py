@@ -287,6 +287,18 @@ def test_kinds_of_organisation_and_weapons_are_not_actors(term):
     assert actor_ids(doc) == set()
 
 
+def test_a_description_tagged_org_is_not_an_actor_but_a_new_name_is():
+    # names end capitalised; "a Sahelian armed group" describes, "Katiba Serma" names
+    doc = extract("""
+    a                    DET    det    Sahelian_armed_group
+    Sahelian_armed_group NOUN   nsubj  attacked  ent=ORG
+    attacked=attack      VERB   ROOT
+    Katiba_Serma         PROPN  obj    attacked  ent=ORG
+    .
+    """)
+    assert actor_ids(doc) == {"katiba-serma"}
+
+
 def test_lone_surname_from_ner_needs_a_full_name_first():
     doc = extract("""
     Diarra       PROPN  nsubj  spoke   ent=PER
