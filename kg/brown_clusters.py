@@ -43,10 +43,7 @@ def brown_clusters(lang: str = "en") -> Lookups:
     """
     table = load_lookups(lang, [CLUSTER_TABLE]).get_table(CLUSTER_TABLE)
     lookups = Lookups()
-    kept = lookups.add_table(CLUSTER_TABLE)
-    for key, cluster in table.items():
-        if cluster:
-            kept.set(key, cluster)
+    lookups.add_table(CLUSTER_TABLE, {key: cluster for key, cluster in table.items() if cluster})
     return lookups
 
 
@@ -90,16 +87,17 @@ def _features_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[Li
                 "with [initialize.lookups] = conflict_kg.brown_clusters.v1"
             )
         table = doc.vocab.lookups.get_table(CLUSTER_TABLE)
+        # one pass over the tokens: spaCy's columns, then the two keys the clusters are found by
+        array = doc.to_array([*columns, ORTH, LOWER]).reshape((len(doc), len(columns) + 2))
         rows = []
-        for orth, lower in doc.to_array([ORTH, LOWER]).tolist():
+        for orth, lower in array[:, len(columns):].tolist():
             cluster = dict.get(table, orth) or dict.get(table, lower) or 0
             row = paths.get(cluster)
             if row is None:
                 row = paths[cluster] = cluster_paths(cluster, prefixes)
             rows.append(row)
-        base = doc.to_array(columns).reshape((len(doc), len(columns)))
         clusters = numpy.asarray(rows, dtype="uint64").reshape((len(doc), len(prefixes)))
-        features.append(model.ops.asarray2i(numpy.hstack([base.astype("uint64"), clusters]), dtype="uint64"))
+        features.append(model.ops.asarray2i(numpy.hstack([array[:, : len(columns)].astype("uint64"), clusters]), dtype="uint64"))
     return features, lambda d_features: []
 
 

@@ -298,10 +298,8 @@ def test_killing_alone_is_its_own_event():
 
 # ----------------------------------------------------------------------------- advisories and modality
 
-ADVISORY = """
-France           PROPN  nsubj  urged
-and              CCONJ  cc     Germany
-Germany          PROPN  conj   France
+#: "... urged their citizens to leave Mali.", after a subject that hangs from "urged"
+URGED_TO_LEAVE = """\
 urged=urge       VERB   ROOT
 their            PRON   nmod:poss citizens
 citizens=citizen NOUN   obj    urged
@@ -310,6 +308,16 @@ leave            VERB   xcomp  urged
 Mali             PROPN  obj    leave
 .
 """
+
+ADVISORY = """
+France           PROPN  nsubj  urged
+and              CCONJ  cc     Germany
+Germany          PROPN  conj   France
+""" + URGED_TO_LEAVE
+
+
+def advisory_agents(doc) -> list[list[str]]:
+    return [e.agents for e in doc._.kg_events if e.type == "evacuation_advisory"]
 
 
 def test_one_evacuation_advisory_per_state():
@@ -393,33 +401,18 @@ def test_companions_hung_from_the_agent_act_with_it():
     and              CCONJ  cc     Togo
     Togo             PROPN  conj   Chad
     ,
-    urged=urge       VERB   ROOT
-    their            PRON   nmod:poss citizens
-    citizens=citizen NOUN   obj    urged
-    to               PART   mark   leave
-    leave            VERB   xcomp  urged
-    Mali             PROPN  obj    leave
-    .
-    """)
-    advisories = [e.agents for e in doc._.kg_events if e.type == "evacuation_advisory"]
-    assert advisories == [["niger"], ["chad"], ["togo"]]
+    """ + URGED_TO_LEAVE)
+    assert advisory_agents(doc) == [["niger"], ["chad"], ["togo"]]
 
 
 def test_a_place_named_with_the_agent_is_no_companion():
-    # "Niger, with its capital Niamey, ...": only "along with"-like phrases add agents
+    # "Niger in Niamey urged...": only "along with"-like phrases add agents
     doc = extract("""
     Niger            PROPN  nsubj  urged
     in               ADP    case   Niamey
     Niamey           PROPN  nmod   Niger
-    urged=urge       VERB   ROOT
-    its              PRON   nmod:poss citizens
-    citizens=citizen NOUN   obj    urged
-    to               PART   mark   leave
-    leave            VERB   xcomp  urged
-    Mali             PROPN  obj    leave
-    .
-    """)
-    assert [e.agents for e in doc._.kg_events if e.type == "evacuation_advisory"] == [["niger"]]
+    """ + URGED_TO_LEAVE)
+    assert advisory_agents(doc) == [["niger"]]
 
 
 @pytest.mark.parametrize(
